@@ -1,0 +1,71 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install migrate seed serve lint format check-deploy db-stop test-browser test-fast test-external-db lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+run: seed
+	@$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like: gunicorn with several workers and DEBUG off, over plain HTTP on loopback.
+serve: seed
+	@mkdir -p var && test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
+		$(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
+		$(VENV)/bin/gunicorn cs360.wsgi --workers $${WORKERS:-3} --bind $(HOST):$(PORT) --access-logfile -
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: install
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-value-xyz \
+		DJANGO_ALLOWED_HOSTS=cs360.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# The whole suite: lint, migrations in step with models, deploy checks, unit and browser tests.
+test: lint check-deploy
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -n 2 --dist loadfile --create-db
+
+test-fast: install
+	$(PY) -m pytest -n 2 --dist loadfile -m "not browser"
+
+test-browser: install
+	$(PY) -m pytest -m browser
+
+# Run migrations and the isolation tests against an external PostgreSQL (DATABASE_URL).
+test-external-db: install
+	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL first." && exit 2)
+	$(PY) manage.py migrate --noinput
+	$(PY) -m pytest --create-db tests/cs360/test_isolation_matrix.py tests/cs360/test_permissions.py
+
+db-stop: install
+	$(PY) -m cs360.db stop
+
+lock:
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf staticfiles .ruff_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommunitymapConfig(AppConfig):
+    name = "communitymap"
+    verbose_name = "Community Map"

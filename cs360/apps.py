@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class Cs360Config(AppConfig):
+    name = "cs360"
+    verbose_name = "CS360 core"
