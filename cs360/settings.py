@@ -99,7 +99,11 @@ if os.environ.get("DATABASE_URL"):
 else:
     from cs360.db import embedded_database_url
 
-    DATABASES = {"default": dj_database_url.parse(embedded_database_url(), conn_max_age=0)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            embedded_database_url(os.environ.get("CS360_DATABASE_NAME", "cs360")), conn_max_age=0
+        )
+    }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
     "CS360_TEST_DATABASE", "test_cs360"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from cs360 import services
@@ -51,7 +52,7 @@ def member_list(request):
             messages.success(
                 request,
                 f"Invitation sent to {invitation.email}. The link works once and expires on "
-                f"{invitation.expires_at:%d %B %Y}.",
+                f"{date_format(invitation.expires_at, 'j F Y')}.",
             )
             return redirect("member-list", agency_slug=request.agency.slug)
     members = request.agency.memberships.select_related("user").order_by("-role", "user__email")
