@@ -1,5 +1,7 @@
 """factory_boy factories for every app. Keep one section per app, in dependency order."""
 
+import datetime
+
 import factory
 from django.utils.text import slugify
 
@@ -36,3 +38,89 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     agency = factory.SubFactory(AgencyFactory)
     role = Role.STAFF
+
+
+# --- dashboard ---------------------------------------------------------------------------
+
+
+class PoliceRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.PoliceRecord"
+
+    agency = factory.SubFactory(AgencyFactory)
+    source = "incidents"
+    record_id = factory.Sequence(lambda n: f"R{n:07d}")
+    occurred_at = factory.Sequence(
+        lambda n: (
+            datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.UTC) + datetime.timedelta(hours=n)
+        )
+    )
+    reported_at = factory.LazyAttribute(lambda o: o.occurred_at)
+    final_type = "THEFT"
+    category = "THEFT"
+    district = "001"
+    beat = "0111"
+    block_address = "100 BLOCK MAIN ST"
+    latitude = 41.8781
+    longitude = -87.6298
+    public_latitude = 41.878
+    public_longitude = -87.63
+
+
+class ColumnMappingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.ColumnMapping"
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Records export {n}")
+    source = "incidents"
+    mapping = factory.LazyFunction(
+        lambda: {
+            "version": 1,
+            "source": "incidents",
+            "fields": {
+                "record_id": {"column": "ID"},
+                "occurred_at": {"column": "Date", "format": "%m/%d/%Y %I:%M:%S %p"},
+                "category": {"column": "Primary Type"},
+            },
+        }
+    )
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.ImportJob"
+
+    agency = factory.SubFactory(AgencyFactory)
+    original_name = "export.csv"
+    file = factory.django.FileField(
+        filename="export.csv", data=b"ID,Date\n1,01/02/2024 10:00:00 AM\n"
+    )
+    source = "incidents"
+    status = "succeeded"
+
+
+class BoundaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.Boundary"
+
+    agency = factory.SubFactory(AgencyFactory)
+    layer = "district"
+    code = factory.Sequence(lambda n: str(n + 1))
+    name = factory.LazyAttribute(lambda o: f"District {o.code}")
+    join_key = factory.LazyAttribute(lambda o: o.code.lstrip("0") or "0")
+    geometry = factory.LazyFunction(
+        lambda: {
+            "type": "Polygon",
+            "coordinates": [[[-87.7, 41.8], [-87.6, 41.8], [-87.6, 41.9], [-87.7, 41.8]]],
+        }
+    )
+
+
+class PublicationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.PublicationSettings"
+        django_get_or_create = ["agency"]
+
+    agency = factory.SubFactory(AgencyFactory)
+    police_data_public = True
