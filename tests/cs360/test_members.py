@@ -47,3 +47,19 @@ def test_a_bad_role_value_is_refused_clearly(client_for, dave, alice):
     membership.refresh_from_db()
     assert membership.role == Role.STAFF
     assert b"Choose one of the listed roles" in response.content
+
+
+def test_staff_and_partners_cannot_manage_people(client_for, alice, bob, dave, riverton):
+    target = Membership.objects.get(user=dave)
+    for user in (alice, bob):
+        client = client_for(user)
+        assert client.get("/a/riverton-pd/members/").status_code == 403
+        invite = client.post("/a/riverton-pd/members/", {"email": "x@example.org", "role": 30})
+        assert invite.status_code == 403
+        remove = client.post(f"/a/riverton-pd/members/{target.pk}/remove/")
+        assert remove.status_code == 403
+        promote = client.post(f"/a/riverton-pd/members/{target.pk}/role/", {"role": Role.PARTNER})
+        assert promote.status_code == 403
+    target.refresh_from_db()
+    assert target.role == Role.ADMIN
+    assert not riverton.invitations.exists()
