@@ -124,3 +124,50 @@ class PublicationSettingsFactory(factory.django.DjangoModelFactory):
 
     agency = factory.SubFactory(AgencyFactory)
     police_data_public = True
+
+
+# --- communitymap ------------------------------------------------------------------------
+
+from communitymap.models import (  # noqa: E402
+    Affiliation,
+    Area,
+    Organization,
+    PartnerType,
+    Person,
+    normalize_name,
+    trigrams,
+)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Northside Neighborhood Association {n}")
+    normalized_name = factory.LazyAttribute(lambda o: normalize_name(o.name))
+    name_trigrams = factory.LazyAttribute(lambda o: trigrams(o.name))
+    partner_type = PartnerType.COMMUNITY
+    areas = factory.LazyFunction(lambda: [Area.HOUSING])
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    agency = factory.SubFactory(AgencyFactory)
+    full_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"contact{n}@community.example")
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    agency = factory.SubFactory(AgencyFactory)
+    organization = factory.SubFactory(
+        OrganizationFactory, agency=factory.SelfAttribute("..agency")
+    )
+    person = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..agency"))
+    role_title = "President"
+    start_date = factory.LazyFunction(lambda: __import__("datetime").date(2025, 8, 20))
