@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT_APPS = ["cs360", "communitymap", "teams", "scanning", "dashboard"]
 # Models that belong to an agency but are bulk data, not edits by a person; their imports
 # are recorded as import batches instead of row-by-row history.
-HISTORY_EXEMPT: set[str] = {"cs360.Invitation", "dashboard.PoliceRecord"}
+HISTORY_EXEMPT: set[str] = {"scanning.Ballot", "cs360.Invitation", "dashboard.PoliceRecord"}
 
 
 def view_files():
