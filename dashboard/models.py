@@ -124,7 +124,8 @@ class ImportJob(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    file = models.FileField(upload_to="police-imports/%Y/%m/", max_length=300)
+    # Empty for imports run by the command or the demo, which read the file where it is.
+    file = models.FileField(upload_to="police-imports/%Y/%m/", max_length=300, blank=True)
     original_name = models.CharField(max_length=255)
     file_size = models.BigIntegerField(default=0)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.INCIDENTS)
@@ -137,6 +138,7 @@ class ImportJob(models.Model):
     rows_read = models.PositiveIntegerField(default=0)
     rows_inserted = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     bytes_read = models.BigIntegerField(default=0)
     # Findings by kind: {"kind": {"label": str, "count": int, "rejects": bool, "examples": [...]}}.
