@@ -138,6 +138,14 @@ class Team(models.Model):
     def cadence_days(self):
         return CADENCE_DAYS[self.cadence]
 
+    def meeting_is_overdue(self, last_meeting_on, today=None):
+        """Same rule as TeamQuerySet.meeting_overdue, for a team already loaded."""
+        today = today or timezone.localdate()
+        since = last_meeting_on or timezone.localtime(self.created_at).date()
+        return self.status == self.Status.ACTIVE and today > since + timedelta(
+            days=self.cadence_days + MEETING_GRACE_DAYS
+        )
+
 
 class TeamMemberQuerySet(models.QuerySet):
     def current(self):

@@ -142,7 +142,8 @@ def remove_member(*, member, removed_by, left_on=None) -> TeamMember:
     """End a membership. The row stays, so the roster's history is kept."""
     if member.left_on is not None:
         raise ValidationError(f"{member.person} already left {member.team}.")
-    left_on = left_on or timezone.localdate()
+    # Someone who joins and leaves on the same day (in any time zone) leaves that day.
+    left_on = left_on or max(timezone.localdate(), member.joined_on)
     if left_on < member.joined_on:
         raise ValidationError("The leaving date cannot be before the joining date.")
     member.left_on = left_on

@@ -171,3 +171,79 @@ class AffiliationFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..agency"))
     role_title = "President"
     start_date = factory.LazyFunction(lambda: __import__("datetime").date(2025, 8, 20))
+
+
+# --- teams -------------------------------------------------------------------------------
+
+from teams.models import Goal, Meeting, Metric, Reading, Team, TeamMember  # noqa: E402
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = Team.Kind.PROBLEM_SOLVING
+    name = factory.Sequence(lambda n: f"Green Street Nightlife PST {n}")
+    status = Team.Status.ACTIVE
+    purpose = "Reduce late-night assaults and the fear of them along Green Street."
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    agency = factory.SelfAttribute("team.agency")
+    team = factory.SubFactory(TeamFactory)
+    person = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..team.agency"))
+    sector = TeamMember.Sector.COMMUNITY
+    role = TeamMember.TeamRole.MEMBER
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    agency = factory.SelfAttribute("team.agency")
+    team = factory.SubFactory(TeamFactory)
+    statement = "Cut late-night assaults on Green Street by a third by the end of 2026."
+    deadline = datetime.date(2026, 12, 31)
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Metric
+
+    goal = factory.SubFactory(GoalFactory)
+    team = factory.SelfAttribute("goal.team")
+    agency = factory.SelfAttribute("goal.agency")
+    name = factory.Sequence(lambda n: f"Late-night assaults {n}")
+    definition = "Assaults reported between 10 pm and 4 am on the 500-900 blocks of Green St."
+    unit = "assaults per month"
+    direction = Metric.Direction.DOWN
+    baseline_value = 30
+    baseline_period = "monthly average, 2025"
+    baseline_date = datetime.date(2025, 12, 31)
+    target_value = 20
+    target_date = datetime.date(2026, 12, 31)
+    kind = Metric.Kind.OUTCOME
+
+
+class ReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reading
+
+    metric = factory.SubFactory(MetricFactory)
+    agency = factory.SelfAttribute("metric.agency")
+    value = 25
+    taken_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    team = factory.SubFactory(TeamFactory)
+    agency = factory.SelfAttribute("team.agency")
+    held_on = factory.LazyFunction(datetime.date.today)
+    agenda = "1. Metric review"

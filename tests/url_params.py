@@ -12,6 +12,12 @@ from tests.factories import MembershipFactory, UserFactory
 BY_PARAM = {
     "membership_id": lambda agency, user: MembershipFactory(agency=agency, user=UserFactory()).pk,
     "invitation_id": lambda agency, user: _invitation(agency).pk,
+    # teams: every object hangs off one problem-solving team that `user` is on.
+    "team_id": lambda agency, user: _team(agency, user).pk,
+    "member_id": lambda agency, user: _team(agency, user).members.first().pk,
+    "metric_id": lambda agency, user: _metric(agency, user).pk,
+    "meeting_id": lambda agency, user: _meeting(agency, user).pk,
+    "action_id": lambda agency, user: _action(agency, user).pk,
 }
 
 BY_URL_NAME = {
@@ -35,4 +41,55 @@ def _invitation(agency):
         email="invitee@example.org",
         token_hash=Invitation.hash_token(str(timezone.now().timestamp())),
         expires_at=timezone.now() + timedelta(days=3),
+    )
+
+
+def _team(agency, user):
+    """A problem-solving team with `user` on it (as a community member with a login)."""
+    from communitymap.models import Person
+    from teams import services
+    from teams.models import Team
+    from tests.factories import PersonFactory
+
+    team = agency.teams.filter(name="Matrix PST").first()
+    if team is None:
+        team = services.create_team(
+            agency=agency, kind=Team.Kind.PROBLEM_SOLVING, name="Matrix PST", created_by=None
+        )
+        team.status = Team.Status.ACTIVE
+        team.save()
+        person = Person.objects.filter(agency=agency, user=user).first() or PersonFactory(
+            agency=agency, user=user
+        )
+        services.add_member(team=team, person=person, added_by=None, role="member")
+    return team
+
+
+def _metric(agency, user):
+    """A metric provided by an organization `user` works for, so a partner may enter readings."""
+    from tests.factories import AffiliationFactory, GoalFactory, MetricFactory
+
+    team = _team(agency, user)
+    person = team.members.first().person
+    affiliation = AffiliationFactory(agency=agency, person=person)
+    goal = GoalFactory(team=team)
+    return MetricFactory(goal=goal, source="partner", source_organization=affiliation.organization)
+
+
+def _meeting(agency, user):
+    from tests.factories import MeetingFactory
+
+    return MeetingFactory(team=_team(agency, user))
+
+
+def _action(agency, user):
+    """An action item owned by `user`'s own person, so they may update it."""
+    from datetime import date
+
+    from teams.models import ActionItem
+
+    team = _team(agency, user)
+    person = team.members.first().person
+    return ActionItem.objects.create(
+        agency=agency, team=team, description="Walk Green St", owner=person, due_on=date(2026, 1, 1)
     )
