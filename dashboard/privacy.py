@@ -105,15 +105,20 @@ class Cell:
 
     value: int | None
     primary: bool = False  # suppressed because it is small (not to protect another cell)
+    threshold: int = DEFAULT_THRESHOLD
 
     @property
     def suppressed(self) -> bool:
         return self.value is None
 
-    def display(self, threshold: int) -> str:
+    def display(self, threshold: int | None = None) -> str:
         if self.value is not None:
             return f"{self.value:,}"
-        return f"fewer than {threshold}" if self.primary else "suppressed"
+        return f"fewer than {threshold or self.threshold}" if self.primary else "suppressed"
+
+    @property
+    def text(self) -> str:
+        return self.display()
 
     def csv(self) -> str:
         return "" if self.value is None else str(self.value)
@@ -143,7 +148,9 @@ def suppress(counts, threshold: int = DEFAULT_THRESHOLD) -> list[Cell]:
             hidden.add(i)
             hidden_sum += counts[i]
     return [
-        Cell(None, primary=0 < c < threshold) if i in hidden else Cell(c)
+        Cell(None, primary=0 < c < threshold, threshold=threshold)
+        if i in hidden
+        else Cell(c, threshold=threshold)
         for i, c in enumerate(counts)
     ]
 
@@ -151,7 +158,9 @@ def suppress(counts, threshold: int = DEFAULT_THRESHOLD) -> list[Cell]:
 def suppressed_total(counts, threshold: int = DEFAULT_THRESHOLD) -> Cell:
     """A total is shown only when it is itself at or above the threshold (or zero)."""
     total = sum(int(c or 0) for c in counts)
-    return Cell(None, primary=True) if 0 < total < threshold else Cell(total)
+    if 0 < total < threshold:
+        return Cell(None, primary=True, threshold=threshold)
+    return Cell(total, threshold=threshold)
 
 
 # --- Locations ------------------------------------------------------------------------------

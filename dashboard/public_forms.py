@@ -1,0 +1,142 @@
+"""Forms of the public dashboard (explorer filters) and of the staff publication settings."""
+
+import datetime as dt
+
+from django import forms
+
+from dashboard.models import PublicationSettings
+from dashboard.privacy import normalize_terms
+from dashboard.queries import INTERVALS, Catalog, Filters, default_filters
+
+
+class ExplorerFilterForm(forms.Form):
+    """The explorer's filters, read from the query string so every view has a shareable URL."""
+
+    source = forms.ChoiceField(label="Data", required=False)
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    category = forms.ChoiceField(label="Category", required=False)
+    district = forms.ChoiceField(label="District", required=False)
+    interval = forms.ChoiceField(label="Count by", required=False, choices=list(INTERVALS.items()))
+
+    def __init__(self, data, *, catalog: Catalog):
+        super().__init__(data)
+        self.catalog = catalog
+        self.fields["source"].choices = [(value, label) for value, label, _ in catalog.sources]
+        self.fields["category"].choices = [("", "All categories")] + [
+            (c, c) for c in catalog.categories
+        ]
+        self.fields["district"].choices = [("", "All districts")] + [
+            (d, f"District {d}") for d in catalog.districts
+        ]
+        if catalog.first_date and catalog.last_date:
+            for name in ("start", "end"):
+                self.fields[name].widget.attrs.update(
+                    min=catalog.first_date.isoformat(), max=catalog.last_date.isoformat()
+                )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date is before the start date.")
+        if start and end and (end - start).days > 366 * 10:
+            self.add_error("start", "Choose at most ten years at a time.")
+        return data
+
+    def filters(self) -> Filters:
+        """The filters to show: what was asked for, with the defaults for anything missing
+        or unreadable. Call is_valid() first; a field with an error is not in cleaned_data,
+        and the form's errors tell the reader what was ignored."""
+        data = getattr(self, "cleaned_data", {})
+        base = default_filters(self.catalog, data.get("source") or None)
+        start, end = data.get("start"), data.get("end")
+        if start and not end:
+            end = min(base.end, start + dt.timedelta(days=364))
+        if end and not start:
+            start = end - dt.timedelta(days=364)
+        return Filters(
+            source=base.source,
+            start=start or base.start,
+            end=end or base.end,
+            category=data.get("category") or "",
+            district=data.get("district") or "",
+            interval=data.get("interval") or "month",
+        )
+
+
+class TermsField(forms.CharField):
+    """A list edited as one term per line."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        return list(normalize_terms((value or "").splitlines()))
+
+
+class CategoriesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class PublicationForm(forms.ModelForm):
+    sensitive_categories = TermsField(
+        label="Sensitive words",
+        required=False,
+        help_text=(
+            "One word or phrase per line. A call or incident whose initial type, final type or "
+            "category contains one of them (at the start of a word, any case) is never mapped "
+            "or shown below district level. Records the export flags as domestic are always "
+            "sensitive."
+        ),
+    )
+    published_categories = CategoriesField(
+        label="Categories on the public dashboard",
+        required=False,
+        help_text="Leave all unticked to publish every category.",
+    )
+
+    class Meta:
+        model = PublicationSettings
+        fields = [
+            "police_data_public",
+            "suppression_threshold",
+            "sensitive_categories",
+            "published_categories",
+            "data_note",
+        ]
+        labels = {
+            "police_data_public": "Publish police data on the public dashboard",
+            "suppression_threshold": "Smallest count shown",
+            "data_note": "What the data does and does not include",
+        }
+        help_texts = {
+            "suppression_threshold": (
+                "Counts below this number are shown as “fewer than N”, and enough other counts "
+                "are hidden that they cannot be worked out from a total. 5 is common; 10 or 11 "
+                "is stricter."
+            ),
+        }
+        widgets = {"data_note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = list(self.instance.published_categories or [])
+        choices = sorted(set(categories) | set(chosen))
+        self.fields["published_categories"].choices = [(c, c) for c in choices]
+        self.fields["suppression_threshold"].min_value = 1
+        self.fields["suppression_threshold"].widget.attrs.update(min=1, max=100)
+
+    def clean_suppression_threshold(self):
+        value = self.cleaned_data["suppression_threshold"]
+        if not 1 <= value <= 100:
+            raise forms.ValidationError("Choose a number from 1 to 100.")
+        return value

@@ -1,0 +1,756 @@
+"""Named read functions for the public dashboard. They return plain data, never querysets.
+
+Every aggregate is computed in PostgreSQL (GROUP BY / GROUPING SETS / date_trunc / FILTER),
+never by looping over rows in Python, and a page issues the same few queries whatever the
+size of the data. Results go through dashboard.privacy before they are returned, and are
+cached per agency + filters + data version (the version changes when an import finishes,
+the publication settings change or boundaries are uploaded), so most page views issue only
+the two small queries that resolve the agency and its data version.
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+
+from cs360.models import Agency
+from dashboard import privacy
+from dashboard.models import Boundary, ImportJob, Source
+
+CACHE_SECONDS = 60 * 60
+INTERVALS = {"week": "Week", "month": "Month"}
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+# Three-hour bands keep the time-of-day grid readable and its cells above the threshold.
+BANDS = ["0–3", "3–6", "6–9", "9–12", "12–15", "15–18", "18–21", "21–24"]
+BAND_LABELS = [
+    "Midnight–3am",
+    "3am–6am",
+    "6am–9am",
+    "9am–noon",
+    "Noon–3pm",
+    "3pm–6pm",
+    "6pm–9pm",
+    "9pm–midnight",
+]
+DENSITY_LIMIT = 1500
+
+
+def public_agencies():
+    """Agencies with their publication settings, for resolving /p/<slug>/."""
+    return Agency.objects.select_related("publication_settings")
+
+
+def rules_for(agency) -> privacy.Rules:
+    try:
+        settings = agency.publication_settings
+    except Agency.publication_settings.RelatedObjectDoesNotExist:
+        settings = None
+    return privacy.Rules.from_settings(settings)
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """What changes when the public data may have changed; part of every cache key."""
+
+    stamp: str
+    last_import: dt.datetime | None
+    boundaries: int
+
+
+def data_version(agency, rules: privacy.Rules) -> DataVersion:
+    """One query: the latest finished import and the boundary count of this agency."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT (SELECT max(finished_at) FROM {ImportJob._meta.db_table}
+                     WHERE agency_id = %s AND status = %s),
+                   (SELECT count(*) FROM {ImportJob._meta.db_table}
+                     WHERE agency_id = %s AND status = %s),
+                   (SELECT count(*) FROM {Boundary._meta.db_table} WHERE agency_id = %s),
+                   (SELECT coalesce(max(id), 0) FROM {Boundary._meta.db_table}
+                     WHERE agency_id = %s)
+            """,
+            [
+                agency.pk,
+                ImportJob.Status.SUCCEEDED,
+                agency.pk,
+                ImportJob.Status.SUCCEEDED,
+                agency.pk,
+                agency.pk,
+            ],
+        )
+        last_import, imports, boundaries, boundary_max = cursor.fetchone()
+    settings_stamp = ""
+    settings = getattr(agency, "publication_settings", None)
+    if settings is not None and settings.updated_at:
+        settings_stamp = settings.updated_at.isoformat()
+    stamp = "|".join(
+        str(part)
+        for part in (
+            last_import.isoformat() if last_import else "-",
+            imports,
+            boundaries,
+            boundary_max,
+            settings_stamp,
+            rules.threshold,
+            ",".join(rules.sensitive_terms),
+            ",".join(rules.published_categories),
+        )
+    )
+    return DataVersion(stamp=stamp, last_import=last_import, boundaries=boundaries)
+
+
+def _cached(agency, version: DataVersion, name: str, key_parts, compute):
+    key = f"cs360:public:{agency.pk}:{name}:{hash((version.stamp, key_parts))}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _tz(agency):
+    return zoneinfo.ZoneInfo(agency.time_zone)
+
+
+# --- What data there is ------------------------------------------------------------------------
+
+
+@dataclass
+class Catalog:
+    """What an agency has published: sources, date span, categories and districts."""
+
+    sources: list[tuple[str, str, int]]  # (value, label, count)
+    first_date: dt.date | None
+    last_date: dt.date | None
+    categories: list[str]  # frequent enough to be codes, published, sorted
+    districts: list[str]
+    record_count: int
+
+    @property
+    def has_data(self) -> bool:
+        return self.record_count > 0
+
+
+def _category_sql():
+    return (
+        "coalesce(nullif(btrim(category), ''), nullif(btrim(final_type), ''), "
+        f"nullif(btrim(initial_type), ''), '{privacy.UNCLASSIFIED}')"
+    )
+
+
+def catalog(agency, rules: privacy.Rules, version: DataVersion, source: str | None) -> Catalog:
+    """One query over the agency's records (cached): sources, dates, categories, districts."""
+
+    def compute():
+        tz = agency.time_zone
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT GROUPING(source) AS g_source, GROUPING(cat) AS g_cat,
+                       GROUPING(district) AS g_district, source, cat, district,
+                       count(*), min(occurred_at AT TIME ZONE %s),
+                       max(occurred_at AT TIME ZONE %s)
+                  FROM (SELECT source, {_category_sql()} AS cat,
+                               nullif(btrim(district), '') AS district, occurred_at
+                          FROM dashboard_policerecord
+                         WHERE agency_id = %s AND occurred_at IS NOT NULL) AS r
+                 GROUP BY GROUPING SETS ((source), (source, cat), (source, district))
+                """,
+                [tz, tz, agency.pk],
+            )
+            rows = cursor.fetchall()
+        return rows
+
+    rows = _cached(agency, version, "catalog", (), compute)
+    labels = dict(Source.choices)
+    sources = sorted(
+        (
+            (row[3], labels.get(row[3], row[3]), row[6])
+            for row in rows
+            if row[1] == 1 and row[2] == 1
+        ),
+        key=lambda s: (s[0] != Source.INCIDENTS, s[0]),
+    )
+    if source is None:
+        source = sources[0][0] if sources else Source.INCIDENTS
+    mine = [row for row in rows if row[3] == source]
+    totals = [row for row in mine if row[1] == 1 and row[2] == 1]
+    categories = sorted(
+        row[4]
+        for row in mine
+        if row[1] == 0
+        and row[6] >= rules.threshold
+        and row[4] != privacy.UNCLASSIFIED
+        and rules.category_published(row[4])
+    )
+    districts = sorted(
+        (row[5] for row in mine if row[2] == 0 and row[5] and row[6] >= rules.threshold),
+        key=_natural,
+    )
+    first = totals[0][7] if totals else None
+    last = totals[0][8] if totals else None
+    return Catalog(
+        sources=sources,
+        first_date=first.date() if first else None,
+        last_date=last.date() if last else None,
+        categories=categories,
+        districts=districts,
+        record_count=totals[0][6] if totals else 0,
+    )
+
+
+def _natural(value: str):
+    return (0, int(value), "") if value.isdigit() else (1, 0, value.lower())
+
+
+# --- The explorer's filters --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    source: str
+    start: dt.date
+    end: dt.date  # inclusive
+    category: str = ""
+    district: str = ""
+    interval: str = "month"
+
+    def key(self):
+        return (
+            self.source,
+            self.start.isoformat(),
+            self.end.isoformat(),
+            self.category,
+            self.district,
+            self.interval,
+        )
+
+    def as_params(self) -> dict:
+        params = {
+            "source": self.source,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "interval": self.interval,
+        }
+        if self.category:
+            params["category"] = self.category
+        if self.district:
+            params["district"] = self.district
+        return params
+
+    def describe(self) -> str:
+        parts = [f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"]
+        if self.category:
+            parts.append(self.category)
+        if self.district:
+            parts.append(f"district {self.district}")
+        return ", ".join(parts)
+
+
+def default_filters(cat: Catalog, source: str | None = None) -> Filters:
+    """The last twelve months of data (ending at the newest record, not today)."""
+    end = cat.last_date or dt.date.today()
+    start = max(end - dt.timedelta(days=364), cat.first_date or end)
+    return Filters(
+        source=source or (cat.sources[0][0] if cat.sources else "incidents"), start=start, end=end
+    )
+
+
+# --- Aggregates for the explorer ---------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    label: str
+    x: list
+    cells: list[privacy.Cell]
+
+
+@dataclass
+class Explorer:
+    filters: Filters
+    threshold: int
+    total: privacy.Cell
+    previous_total: privacy.Cell
+    over_time: list[Series]  # current period, then the same dates a year earlier
+    by_category: list[tuple[str, privacy.Cell]]
+    by_district: list[tuple[str, privacy.Cell]]
+    heatmap: list[list[privacy.Cell]]  # [band][day]
+    density: list[tuple[float, float, int]] = field(default_factory=list)
+    sensitive_share: privacy.Cell | None = None
+    choropleth: dict | None = None  # {"layer", "geojson", "rows": [(key, name, Cell)]}
+
+
+def _where(agency, rules: privacy.Rules, f: Filters, cat: Catalog, *, since):
+    """The WHERE clause shared by the explorer's queries, and its parameters."""
+    tz = _tz(agency)
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    clauses = ["agency_id = %s", "source = %s", "occurred_at >= %s", "occurred_at < %s"]
+    params: list = [agency.pk, f.source, start, end]
+    if rules.published_categories:
+        clauses.append(f"{_category_sql()} = ANY(%s)")
+        params.append(list(rules.published_categories))
+    if f.category:
+        clauses.append(f"{_category_sql()} = %s")
+        params.append(f.category)
+    if f.district:
+        clauses.append("btrim(district) = %s")
+        params.append(f.district)
+    return " AND ".join(clauses), params
+
+
+def explorer(agency, rules: privacy.Rules, version: DataVersion, f: Filters, cat: Catalog):
+    """Everything the police data explorer shows for these filters, privacy rules applied."""
+    rows, density_rows = _cached(
+        agency, version, "explorer", f.key(), lambda: _explorer_rows(agency, rules, f, cat)
+    )
+    t = rules.threshold
+    buckets: dict = {}
+    categories: dict[str, int] = {}
+    districts: dict[str, int] = {}
+    grid = [[0] * 7 for _ in BANDS]
+    total = previous = sensitive = 0
+    for (
+        g_bucket,
+        g_cat,
+        g_district,
+        g_dow,
+        bucket,
+        category,
+        district,
+        dow,
+        band,
+        n,
+        n_prev,
+        n_sens,
+    ) in rows:
+        if g_bucket == 0:
+            buckets[bucket] = (n, n_prev)
+        elif g_dow + g_cat + g_district < 5 and not n:
+            continue  # seen only in the year before: not part of the selected period
+        elif g_cat == 0:
+            categories[category] = n
+        elif g_district == 0:
+            districts[district or "Not recorded"] = n
+        elif g_dow == 0:
+            grid[int(band)][int(dow) - 1] = n
+        else:
+            total, previous, sensitive = n, n_prev, n_sens
+    xs = _bucket_axis(f)
+    current = [buckets.get(x, (0, 0))[0] for x in xs]
+    earlier = [buckets.get(x, (0, 0))[1] for x in xs]
+    cat_items = sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))
+    cat_items = _fold_rare(cat_items, t, list(cat.categories))
+    dist_items = sorted(districts.items(), key=lambda kv: _natural(kv[0]))
+    flat_grid = [cell for row in grid for cell in row]
+    grid_cells = rules.suppress(flat_grid)
+    result = Explorer(
+        filters=f,
+        threshold=t,
+        total=privacy.suppressed_total([total], t),
+        previous_total=privacy.suppressed_total([previous], t),
+        over_time=[
+            Series("Selected period", xs, rules.suppress(current)),
+            Series("Same dates a year earlier", xs, rules.suppress(earlier)),
+        ],
+        by_category=list(
+            zip([k for k, _ in cat_items], rules.suppress([v for _, v in cat_items]), strict=True)
+        ),
+        by_district=list(
+            zip([k for k, _ in dist_items], rules.suppress([v for _, v in dist_items]), strict=True)
+        ),
+        heatmap=[grid_cells[i * 7 : (i + 1) * 7] for i in range(len(BANDS))],
+        density=[(lat, lon, n) for lat, lon, n in density_rows],
+        sensitive_share=privacy.suppressed_total([sensitive], t),
+    )
+    return result
+
+
+def _fold_rare(items, threshold, known):
+    """Categories too rare to be codes (or not published) are folded into "Other"."""
+    kept, other = [], 0
+    known = set(known)
+    for name, n in items:
+        if name in known:
+            kept.append((name, n))
+        else:
+            other += n
+    if other:
+        kept.append((privacy.OTHER, other))
+    return kept
+
+
+def _bucket_axis(f: Filters) -> list[dt.date]:
+    """Every week (Monday) or month (1st) from the start to the end, so gaps show as zero."""
+    if f.interval == "week":
+        first = f.start - dt.timedelta(days=f.start.weekday())
+        return [first + dt.timedelta(weeks=i) for i in range((f.end - first).days // 7 + 1)]
+    xs, day = [], f.start.replace(day=1)
+    while day <= f.end:
+        xs.append(day)
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return xs
+
+
+def _explorer_rows(agency, rules, f: Filters, cat: Catalog):
+    since = _year_before(f.start)
+    where, params = _where(agency, rules, f, cat, since=since)
+    sens_sql, sens_params = privacy.sensitive_sql(rules.sensitive_terms)
+    tz = agency.time_zone
+    tz_start = dt.datetime.combine(f.start, dt.time.min, tzinfo=_tz(agency))
+    interval = "week" if f.interval == "week" else "month"
+    # The comparison covers the same dates a year earlier, and no more.
+    prev_end = dt.datetime.combine(
+        _year_before(f.end) + dt.timedelta(days=1), dt.time.min, tzinfo=_tz(agency)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT GROUPING(bucket), GROUPING(cat), GROUPING(district), GROUPING(dow, band),
+                   bucket, cat, district, dow, band,
+                   count(*) FILTER (WHERE cur),
+                   count(*) FILTER (WHERE NOT cur),
+                   count(*) FILTER (WHERE cur AND sensitive)
+              FROM (
+                SELECT occurred_at >= %s AS cur,
+                       date_trunc(%s, CASE WHEN occurred_at >= %s THEN occurred_at
+                                           ELSE occurred_at + interval '1 year' END
+                                      AT TIME ZONE %s)::date AS bucket,
+                       {_category_sql()} AS cat,
+                       nullif(btrim(district), '') AS district,
+                       extract(isodow FROM occurred_at AT TIME ZONE %s)::int AS dow,
+                       (extract(hour FROM occurred_at AT TIME ZONE %s)::int / 3) AS band,
+                       {sens_sql} AS sensitive
+                  FROM dashboard_policerecord
+                 WHERE {where} AND (occurred_at >= %s OR occurred_at < %s)
+              ) AS r
+             GROUP BY GROUPING SETS ((bucket), (cat), (district), (dow, band), ())
+            """,
+            [tz_start, interval, tz_start, tz, tz, tz, *sens_params, *params, tz_start, prev_end],
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            f"""
+            SELECT round(public_latitude::numeric, 3)::float8 AS lat,
+                   round(public_longitude::numeric, 3)::float8 AS lon, count(*)
+              FROM dashboard_policerecord
+             WHERE {where} AND occurred_at >= %s AND public_latitude IS NOT NULL
+               AND public_longitude IS NOT NULL AND NOT {sens_sql}
+             GROUP BY 1, 2
+            HAVING count(*) >= %s
+             ORDER BY 3 DESC
+             LIMIT {DENSITY_LIMIT}
+            """,
+            [*params, tz_start, *sens_params, rules.threshold],
+        )
+        density = cursor.fetchall()
+    return rows, density
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+# --- Boundaries (choropleth) -------------------------------------------------------------------
+
+
+def district_boundaries(agency, version: DataVersion):
+    """The agency's district polygons as one GeoJSON FeatureCollection (cached), or None."""
+    if not version.boundaries:
+        return None
+
+    def compute():
+        rows = list(
+            agency.boundaries.filter(layer=Boundary.Layer.DISTRICT).values_list(
+                "join_key", "code", "name", "geometry"
+            )
+        )
+        if not rows:
+            return None
+        features = [
+            {
+                "type": "Feature",
+                "id": key,
+                "properties": {"code": code, "name": name or code},
+                "geometry": geometry.get("geometry", geometry)
+                if isinstance(geometry, dict) and geometry.get("type") == "Feature"
+                else geometry,
+            }
+            for key, code, name, geometry in rows
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+    return _cached(agency, version, "districts", (), compute)
+
+
+def area_key(value: str) -> str:
+    """The join key of a record's district, as Boundary.join_key is made."""
+    try:
+        from dashboard.importing import area_key as import_area_key
+    except ImportError:  # the import pipeline is not there yet
+        return " ".join(value.lower().split()).lstrip("0") or value
+    return import_area_key(value)
+
+
+# --- Open data ---------------------------------------------------------------------------------
+
+OPEN_DATA_FIELDS = [
+    ("record_id", "The agency's own number for the call or incident."),
+    ("source", "calls (calls for service) or incidents (reported incidents)."),
+    ("occurred_date", "The local date it happened (or the call was received)."),
+    ("occurred_hour", "The local hour it happened, 0 to 23."),
+    ("category", "The agency's category. Rare values are shown as Other."),
+    ("district", "The police district."),
+    ("block", "The hundred block (e.g. 1200 block of N Main St), never an exact address."),
+    ("latitude", "Snapped to a grid of about one block; blank when not known."),
+    ("longitude", "Snapped to a grid of about one block; blank when not known."),
+]
+OPEN_DATA_LIMIT = 100_000
+
+
+def open_data_rows(agency, rules: privacy.Rules, cat: Catalog, source: str):
+    """Record-level open data, generalized: non-sensitive records only, newest first.
+
+    A generator of dicts streamed from a server-side cursor, so a large download does not
+    sit in memory. Sensitive records are left out entirely (they are in the aggregates,
+    by district); categories that are not codes become "Other".
+    """
+    sens_sql, sens_params = privacy.sensitive_sql(rules.sensitive_terms)
+    known = list(cat.categories)
+    tz = agency.time_zone
+    published = ""
+    params: list = [tz, tz, known, agency.pk, source, *sens_params]
+    if rules.published_categories:
+        published = f" AND {_category_sql()} = ANY(%s)"
+        params.append(list(rules.published_categories))
+    sql = f"""
+        SELECT record_id, source, (occurred_at AT TIME ZONE %s)::date,
+               extract(hour FROM occurred_at AT TIME ZONE %s)::int,
+               CASE WHEN {_category_sql()} = ANY(%s) THEN {_category_sql()} ELSE 'Other' END,
+               btrim(district), block_address, public_latitude, public_longitude
+          FROM dashboard_policerecord
+         WHERE agency_id = %s AND source = %s AND occurred_at IS NOT NULL
+           AND NOT {sens_sql}{published}
+         ORDER BY occurred_at DESC
+         LIMIT {OPEN_DATA_LIMIT}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            chunk = cursor.fetchmany(2000)
+            if not chunk:
+                break
+            for rid, src, day, hour, category, district, block, lat, lon in chunk:
+                yield {
+                    "record_id": rid,
+                    "source": src,
+                    "occurred_date": day.isoformat() if day else "",
+                    "occurred_hour": hour,
+                    "category": category,
+                    "district": district or "",
+                    "block": privacy.hundred_block(block),
+                    "latitude": privacy.snap(lat),
+                    "longitude": privacy.snap(lon),
+                }
+
+
+MONTHLY_FIELDS = [
+    ("month", "The first day of the month (local time)."),
+    ("category", "The agency's category. Rare values are shown as Other."),
+    ("count", "How many; blank when suppressed."),
+    ("suppressed", "true when the count is hidden because it is small, or to protect one."),
+]
+
+
+def monthly_counts(agency, rules: privacy.Rules, version: DataVersion, cat: Catalog, source):
+    """Month x category counts (cached), suppressed within each month."""
+
+    def compute():
+        tz = agency.time_zone
+        params: list = [tz, list(cat.categories), agency.pk, source]
+        published = ""
+        if rules.published_categories:
+            published = f" AND {_category_sql()} = ANY(%s)"
+            params.append(list(rules.published_categories))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT date_trunc('month', occurred_at AT TIME ZONE %s)::date AS month,
+                       CASE WHEN {_category_sql()} = ANY(%s) THEN {_category_sql()}
+                            ELSE 'Other' END AS cat,
+                       count(*)
+                  FROM dashboard_policerecord
+                 WHERE agency_id = %s AND source = %s AND occurred_at IS NOT NULL{published}
+                 GROUP BY 1, 2
+                 ORDER BY 1, 2
+                """,
+                params,
+            )
+            return cursor.fetchall()
+
+    rows = _cached(agency, version, "monthly", (source,), compute)
+    out = []
+    by_month: dict = {}
+    for month, category, n in rows:
+        by_month.setdefault(month, []).append((category, n))
+    for month, items in by_month.items():
+        cells = rules.suppress([n for _, n in items])
+        for (category, _), cell in zip(items, cells, strict=True):
+            out.append(
+                {
+                    "month": month.isoformat(),
+                    "category": category,
+                    "count": cell.value,
+                    "suppressed": cell.suppressed,
+                }
+            )
+    return out
+
+
+# --- Community blocks: what we heard, decided, are doing, and how it is going -----------------
+
+
+def public_priorities(agency, rules: privacy.Rules) -> list[dict]:
+    """The agency's public priorities with their four blocks, in a constant number of queries.
+
+    Only what staff approved for publication: the priority's public summary, approved
+    quotes, counts (suppressed like police counts), sectors of the team (never names),
+    action descriptions and statuses (never owners), and public metrics.
+    """
+    from django.db.models import Count, Q
+
+    from scanning.models import Input
+    from teams.models import ActionItem, Metric, TeamMember
+
+    priorities = list(
+        agency.priorities.public()
+        .select_related("decision", "team", "candidate")
+        .order_by("rank", "title")
+    )
+    if not priorities:
+        return []
+    candidate_ids = [p.candidate_id for p in priorities if p.candidate_id]
+    team_ids = [p.team_id for p in priorities if p.team_id]
+    heard = Input.objects.filter(agency=agency).filter(
+        Q(candidate_id__in=candidate_ids) | Q(candidate__merged_into_id__in=candidate_ids)
+    )
+    channels = list(
+        heard.values("candidate_id", "candidate__merged_into_id", "activity__kind").annotate(
+            n=Count("id")
+        )
+    )
+    respondents = list(
+        heard.values("candidate_id", "candidate__merged_into_id", "respondent_kind").annotate(
+            n=Count("id")
+        )
+    )
+    quotes = list(
+        heard.filter(quote_approved=True)
+        .order_by("-activity__held_on", "pk")
+        .values("candidate_id", "candidate__merged_into_id", "text", "activity__held_on")[:200]
+    )
+    sectors = list(
+        TeamMember.objects.filter(agency=agency, team_id__in=team_ids, left_on__isnull=True)
+        .values("team_id", "sector")
+        .annotate(n=Count("id"))
+    )
+    actions = list(
+        ActionItem.objects.filter(agency=agency, team_id__in=team_ids)
+        .exclude(status=ActionItem.Status.DROPPED)
+        .order_by("due_on", "pk")
+        .values("team_id", "description", "status", "due_on", "completed_on")
+    )
+    metrics = list(
+        Metric.objects.filter(agency=agency, team_id__in=team_ids, is_public=True).with_latest()
+    )
+    return [
+        _priority_blocks(p, rules, channels, respondents, quotes, sectors, actions, metrics)
+        for p in priorities
+    ]
+
+
+def _for_candidate(rows, candidate_id):
+    return [
+        r
+        for r in rows
+        if candidate_id and candidate_id in (r["candidate_id"], r["candidate__merged_into_id"])
+    ]
+
+
+def _labelled_counts(rows, key, labels, rules):
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r[key]] = totals.get(r[key], 0) + r["n"]
+    items = sorted(totals.items(), key=lambda kv: -kv[1])
+    cells = rules.suppress([n for _, n in items])
+    return [(labels.get(k, k or "Not recorded"), c) for (k, _), c in zip(items, cells, strict=True)]
+
+
+def _priority_blocks(p, rules, channels, respondents, quotes, sectors, actions, metrics):
+    from scanning.models import ActivityKind, RespondentKind
+    from teams.models import ActionItem, TeamMember
+
+    mine = _for_candidate(channels, p.candidate_id)
+    heard_total = sum(r["n"] for r in mine)
+    decision = p.decision
+    snapshot = decision.results_snapshot or {}
+    row = next((r for r in snapshot.get("rows", []) if r.get("candidate") == p.candidate_id), None)
+    support = None
+    if row and row.get("sectors"):
+        supporters = sum(v[0] for v in row["sectors"].values())
+        voters = sum(v[1] for v in row["sectors"].values())
+        support = {
+            "supporters": supporters,
+            "voters": voters,
+            "dissent": voters - supporters,
+            # A sector's split is shown only when it cannot reveal one member's ballot.
+            "sectors": [
+                (sector.replace("_", " ").capitalize(), v[0], v[1])
+                for sector, v in sorted(row["sectors"].items())
+                if v[1] >= 3
+            ],
+        }
+    sector_labels = dict(TeamMember.Sector.choices)
+    team_sectors = [
+        (sector_labels.get(r["sector"], r["sector"]), r["n"])
+        for r in sectors
+        if r["team_id"] == p.team_id
+    ]
+    status_labels = dict(ActionItem.Status.choices)
+    team_actions = [
+        {**a, "status_label": status_labels.get(a["status"], a["status"])}
+        for a in actions
+        if a["team_id"] == p.team_id
+    ]
+    return {
+        "priority": p,
+        "summary": p.public_summary,
+        "heard_total": privacy.suppressed_total([heard_total], rules.threshold),
+        "channels": _labelled_counts(mine, "activity__kind", dict(ActivityKind.choices), rules),
+        "respondents": _labelled_counts(
+            _for_candidate(respondents, p.candidate_id),
+            "respondent_kind",
+            dict(RespondentKind.choices),
+            rules,
+        ),
+        "quotes": _for_candidate(quotes, p.candidate_id)[:3],
+        "decided_on": decision.decided_at,
+        "ballots": decision.ballots_counted,
+        "quorum_met": decision.quorum_met,
+        "rank": row.get("rank") if row else p.rank,
+        "of": len(snapshot.get("rows", [])) or None,
+        "support": support,
+        "team": p.team,
+        "sectors": team_sectors,
+        "team_size": sum(n for _, n in team_sectors),
+        "actions": team_actions,
+        "actions_done": sum(1 for a in team_actions if a["status"] == ActionItem.Status.DONE),
+        "metrics": [m for m in metrics if m.team_id == p.team_id],
+    }

@@ -1,0 +1,23 @@
+// Draws the public dashboard's plotly charts from the JSON embedded next to each one.
+// Pages work without this file: every chart has its table and CSV next to it.
+(function () {
+  function config() {
+    const el = document.getElementById("plotly-config");
+    return el ? JSON.parse(el.textContent) : { responsive: true, displayModeBar: false };
+  }
+  function render(root) {
+    if (!window.Plotly) return;
+    root.querySelectorAll("[data-chart]").forEach((el) => {
+      if (el.dataset.rendered) return;
+      const source = document.getElementById(el.dataset.chart);
+      if (!source) return;
+      const figure = JSON.parse(source.textContent);
+      const options = Object.assign(config(), { topojsonURL: el.dataset.topojson });
+      el.dataset.rendered = "1";
+      el.classList.add("is-drawn");
+      window.Plotly.newPlot(el, figure.data, figure.layout, options);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => render(document));
+  document.addEventListener("htmx:afterSettle", (event) => render(event.target));
+})();

@@ -1,0 +1,1 @@
+"""Dashboard views: the staff pages for imports and publication, and the public pages."""
