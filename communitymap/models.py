@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -160,6 +161,58 @@ class OrganizationQuerySet(models.QuerySet):
     def needing_new_contact(self, on=None):
         affiliations = Affiliation.objects.filter(organization=OuterRef("pk"))
         return self.filter(Exists(affiliations)).exclude(Exists(affiliations.lasting(on)))
+
+    def cell_counts(self, on=None):
+        """One row per (area, partner type) with counts of organizations, supporters,
+        critics, engaged partners and those needing a new contact; aggregated in SQL."""
+        return (
+            self.with_contact_flags(on)
+            .annotate(area=Func(F("areas"), function="unnest", output_field=models.CharField()))
+            .values("area", "partner_type")
+            .annotate(
+                total=Count("pk"),
+                supporters=Count("pk", filter=Q(stance=Stance.SUPPORTER)),
+                critics=Count("pk", filter=Q(stance=Stance.CRITIC)),
+                engaged=Count("pk", filter=Q(status__in=ENGAGED_STATUSES)),
+                needing_contact=Count("pk", filter=Q(has_contacts=True, has_lasting_contact=False)),
+            )
+            .order_by()
+        )
+
+    def search(self, text):
+        """Names containing `text`, or sharing most of its trigrams (small typos), best first."""
+        text = (text or "").strip()
+        grams = trigrams(text)
+        if not grams:
+            found = self.filter(name__icontains=text) if text else self
+            return found.annotate(match_score=models.Value(1.0))
+        score = RawSQL(
+            "cardinality(ARRAY(SELECT unnest(communitymap_organization.name_trigrams) "
+            "INTERSECT SELECT unnest(%s::varchar[])))::float / %s",
+            (grams, len(grams)),
+            output_field=models.FloatField(),
+        )
+        return (
+            self.filter(Q(name__icontains=text) | Q(name_trigrams__overlap=grams))
+            .annotate(match_score=score)
+            .filter(Q(name__icontains=text) | Q(match_score__gte=0.6))
+        )
+
+    def with_current_representatives(self):
+        """Prefetch each organization's current affiliations, with the person, as
+        `current_representatives`."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.current()
+                .select_related("person")
+                .order_by("end_date", "person__full_name"),
+                to_attr="current_representatives",
+            )
+        )
+
+    def without_contacts(self):
+        return self.exclude(Exists(Affiliation.objects.filter(organization=OuterRef("pk"))))
 
     def in_cell(self, area, partner_type):
         return self.filter(areas__contains=[area], partner_type=partner_type)

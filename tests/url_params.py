@@ -12,6 +12,13 @@ from tests.factories import MembershipFactory, UserFactory
 BY_PARAM = {
     "membership_id": lambda agency, user: MembershipFactory(agency=agency, user=UserFactory()).pk,
     "invitation_id": lambda agency, user: _invitation(agency).pk,
+    # communitymap
+    "organization_id": lambda agency, user: _organization(agency).pk,
+    "affiliation_id": lambda agency, user: _affiliation(agency).pk,
+    "person_id": lambda agency, user: _person(agency).pk,
+    "batch_id": lambda agency, user: _import_batch(agency).pk,
+    "job_id": lambda agency, user: _import_job(agency).pk,
+    "mapping_id": lambda agency, user: _column_mapping(agency).pk,
     # teams: every object hangs off one problem-solving team that `user` is on.
     "team_id": lambda agency, user: _team(agency, user).pk,
     "member_id": lambda agency, user: _team(agency, user).members.first().pk,
@@ -26,6 +33,9 @@ BY_URL_NAME = {
         "model_name": "membership",
         "object_id": MembershipFactory(agency=agency, user=UserFactory()).pk,
     },
+    # communitymap: one worksheet cell (area x partner type).
+    "communitymap:cell-add": lambda agency, user: {"area": "housing", "partner_type": "ngo"},
+    "communitymap:cell-examples": lambda agency, user: {"area": "health", "partner_type": "ngo"},
 }
 
 
@@ -93,3 +103,39 @@ def _action(agency, user):
     return ActionItem.objects.create(
         agency=agency, team=team, description="Walk Green St", owner=person, due_on=date(2026, 1, 1)
     )
+
+
+def _organization(agency):
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory(agency=agency)
+
+
+def _affiliation(agency):
+    from tests.factories import AffiliationFactory
+
+    return AffiliationFactory(agency=agency)
+
+
+def _person(agency):
+    from tests.factories import PersonFactory
+
+    return PersonFactory(agency=agency)
+
+
+def _import_batch(agency):
+    from communitymap.models import ImportBatch
+
+    return ImportBatch.objects.create(agency=agency, filename="partners.csv", rows=[])
+
+
+def _import_job(agency):
+    from tests.factories import ImportJobFactory
+
+    return ImportJobFactory(agency=agency)
+
+
+def _column_mapping(agency):
+    from tests.factories import ColumnMappingFactory
+
+    return ColumnMappingFactory(agency=agency)
