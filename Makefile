@@ -20,15 +20,20 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty
 
+# The background worker (police data imports) runs beside the server and stops with it.
 run: seed
 	@$(PY) manage.py demo_logins
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like: gunicorn with several workers and DEBUG off, over plain HTTP on loopback.
 serve: seed
 	@mkdir -p var && test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
 		$(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
+		$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
 		$(VENV)/bin/gunicorn cs360.wsgi --workers $${WORKERS:-3} --bind $(HOST):$(PORT) --access-logfile -
 

@@ -143,13 +143,15 @@ class ImportJob(models.Model):
     bytes_read = models.BigIntegerField(default=0)
     # Findings by kind: {"kind": {"label": str, "count": int, "rejects": bool, "examples": [...]}}.
     problems = models.JSONField(default=dict, blank=True)
+    # What the preview showed: the first rows as read, how much was checked, the dialect.
+    preview = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["bytes_read", "rows_read"])
+    history = HistoricalRecords(excluded_fields=["bytes_read", "rows_read", "preview"])
 
     class Meta:
         ordering = ["-created_at"]

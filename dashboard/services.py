@@ -103,6 +103,15 @@ def preview_job(*, job: ImportJob, mapping: dict, saved_mapping: ColumnMapping |
     job.source = mapping.get("source", job.source)
     job.problems = result.problems
     job.rows_read = result.rows_checked
+    job.preview = {
+        "rows": result.rows,
+        "rows_checked": result.rows_checked,
+        "rows_good": result.rows_good,
+        "complete": result.complete,
+        "encoding": result.encoding,
+        "delimiter": importing.DELIMITER_NAMES.get(result.delimiter, result.delimiter),
+        "kind": result.kind,
+    }
     job.status = ImportJob.Status.PREVIEWED
     job.save()
     return result
