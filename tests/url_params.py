@@ -12,8 +12,6 @@ from tests.factories import MembershipFactory, UserFactory
 BY_PARAM = {
     "membership_id": lambda agency, user: MembershipFactory(agency=agency, user=UserFactory()).pk,
     "invitation_id": lambda agency, user: _invitation(agency).pk,
-    "job_id": lambda agency, user: _import_job(agency).pk,
-    "mapping_id": lambda agency, user: _column_mapping(agency).pk,
     # communitymap
     "organization_id": lambda agency, user: _organization(agency).pk,
     "affiliation_id": lambda agency, user: _affiliation(agency).pk,
@@ -129,18 +127,6 @@ def _import_batch(agency):
     from communitymap.models import ImportBatch
 
     return ImportBatch.objects.create(agency=agency, filename="partners.csv", rows=[])
-
-
-def _import_job(agency):
-    from tests.factories import ImportJobFactory
-
-    return ImportJobFactory(agency=agency)
-
-
-def _column_mapping(agency):
-    from tests.factories import ColumnMappingFactory
-
-    return ColumnMappingFactory(agency=agency)
 
 
 def _import_job(agency):
