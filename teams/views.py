@@ -116,7 +116,9 @@ def team_detail(request, team_id):
         goal.metric_list = [m for m in metrics if m.goal_id == goal.pk]
     for metric in metrics:
         metric.team = team
-    meetings = list(team.meetings.annotate(attendee_count=Count("attendees"))[:5])
+    meetings = list(
+        team.meetings.annotate(attendee_count=Count("attendees")).order_by("-held_on", "-pk")[:5]
+    )
     last_meeting = meetings[0].held_on if meetings else None
     actions = list(
         team.action_items.open().select_related("owner", "owner_organization").order_by("due_on")

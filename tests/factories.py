@@ -247,3 +247,14 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     agency = factory.SelfAttribute("team.agency")
     held_on = factory.LazyFunction(datetime.date.today)
     agenda = "1. Metric review"
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.ActionItem"
+
+    team = factory.SubFactory(TeamFactory)
+    agency = factory.SelfAttribute("team.agency")
+    description = "Walk Green Street with the landlords after midnight"
+    owner = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..team.agency"))
+    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
