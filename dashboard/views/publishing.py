@@ -1,0 +1,72 @@
+"""Staff pages: choose what the public dashboard shows, and preview it before publishing."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cs360.models import Role
+from cs360.permissions import agency_view
+from dashboard import queries
+from dashboard.models import PublicationSettings
+from dashboard.public_forms import PublicationForm
+from dashboard.views.public import _common, _overview_police, _police_context
+
+
+def _settings(agency):
+    try:
+        return agency.publication_settings
+    except PublicationSettings.DoesNotExist:
+        return PublicationSettings(agency=agency)
+
+
+def _all_categories(agency, rules, version):
+    catalog = queries.catalog(agency, rules, version, None)
+    names = set(catalog.categories)
+    for value, _label, _count in catalog.sources[1:]:
+        names |= set(queries.catalog(agency, rules, version, value).categories)
+    return sorted(names)
+
+
+@agency_view(min_role=Role.STAFF, write_role=Role.ADMIN)
+def publication(request):
+    """What is public: police data, its categories, the privacy threshold and sensitive words."""
+    agency = request.agency
+    settings = _settings(agency)
+    rules = queries.rules_for(agency)
+    version = queries.data_version(agency, rules)
+    # Every category in the data, not only the published ones, so staff can add them back.
+    unrestricted = rules.__class__(threshold=rules.threshold, sensitive_terms=rules.sensitive_terms)
+    form = PublicationForm(
+        request.POST or None,
+        instance=settings,
+        categories=_all_categories(agency, unrestricted, version),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved. The public dashboard shows the new settings now.")
+        return redirect("dashboard:publication", agency_slug=agency.slug)
+    context = {
+        "form": form,
+        "settings": settings,
+        "priorities": list(agency.priorities.order_by("rank", "title")),
+        "metrics": list(agency.metrics.select_related("team").order_by("team__name", "name")),
+        "can_edit": request.membership.is_admin,
+    }
+    return render(request, "dashboard/publication_settings.html", context)
+
+
+@agency_view(min_role=Role.STAFF)
+def publication_preview(request):
+    """The public overview and charts as they will look once police data is published."""
+    agency = request.agency
+    rules = queries.rules_for(agency)
+    version = queries.data_version(agency, rules)
+    with timezone.override(agency.time_zone):
+        context = _common(agency, rules, version)
+        context.update(_overview_police(agency, rules, version, preview=True))
+        explorer = _police_context(agency, rules, version, request.GET, preview=True)
+        context["explorer_charts"] = explorer.get("charts", [])
+        context["query"] = explorer.get("query", "")
+        context["priorities"] = queries.public_priorities(agency, rules)
+        context["preview"] = True
+        return render(request, "dashboard/public_overview.html", context)
