@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from communitymap.models import Area
 from cs360.models import Role
 from scanning import tally
 
@@ -302,6 +304,12 @@ class CandidateProblem(models.Model):
     people = models.TextField(blank=True, help_text="Who is harmed and who is involved.")
     place = models.TextField(blank=True, help_text="Where: area, campus zone, district.")
     time = models.TextField(blank=True, help_text="When: times of day, days, seasons.")
+    areas = ArrayField(
+        models.CharField(max_length=20, choices=Area.choices),
+        default=list,
+        blank=True,
+        help_text="Community Map areas whose partners could act on it.",
+    )
     evidence_summary = models.TextField(
         blank=True,
         help_text="What was heard, in words advisory team partners can read. No names.",
@@ -328,6 +336,10 @@ class CandidateProblem(models.Model):
             "scanning:candidate-detail",
             kwargs={"agency_slug": self.agency.slug, "candidate_id": self.pk},
         )
+
+    def get_areas_display(self):
+        labels = dict(Area.choices)
+        return [labels.get(a, a) for a in self.areas]
 
     @property
     def definition(self):

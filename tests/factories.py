@@ -258,3 +258,108 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     description = "Walk Green Street with the landlords after midnight"
     owner = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..team.agency"))
     due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+
+
+# --- scanning ----------------------------------------------------------------------------
+
+from scanning.models import (  # noqa: E402
+    ActivityKind,
+    CandidateProblem,
+    Input,
+    RespondentKind,
+    ScanningActivity,
+    Theme,
+)
+
+
+class ScanningActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScanningActivity
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = ActivityKind.MEETING
+    title = factory.Sequence(lambda n: f"Student Senate listening session {n}")
+    facilitator = "Officer Tom Becker"
+    place = "Student Union, Room 210"
+    participant_count = 24
+    anonymous = False
+
+
+class CandidateProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CandidateProblem
+
+    agency = factory.SubFactory(AgencyFactory)
+    title = factory.Sequence(lambda n: f"Unlit paths after night classes {n}")
+    behavior = "Students walking alone feel unsafe; two robberies reported."
+    people = "Students leaving evening classes; non-students cutting through."
+    place = "Paths between the library and the north residence halls."
+    time = "Weeknights 9 pm to 1 am, autumn and winter."
+
+
+class InputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Input
+
+    agency = factory.SelfAttribute("activity.agency")
+    activity = factory.SubFactory(ScanningActivityFactory)
+    anonymous = factory.SelfAttribute("activity.anonymous")
+    text = "The path behind the library is dark after 9 and people have been followed."
+    theme = Theme.CONCERN
+    respondent_kind = RespondentKind.STUDENT
+    place_kind = "campus_area"
+    place_name = "North campus"
+
+
+def advisory_team(agency, voters, name="Advisory team"):
+    """An advisory team whose voting members are `voters`: [(user or None, sector)].
+
+    Returns (team, [TeamMember]) in the same order.
+    """
+    from teams import services as team_services
+
+    team = agency.teams.filter(name=name).first() or team_services.create_team(
+        agency=agency, kind=Team.Kind.ADVISORY, name=name, created_by=None, status="active"
+    )
+    members = []
+    for user, sector in voters:
+        person = None
+        if user is not None:
+            person = Person.objects.filter(agency=agency, user=user).first()
+        if person is None:
+            person = PersonFactory(agency=agency, user=user)
+            if user is not None and user.full_name:
+                person.full_name = user.full_name
+                person.save(update_fields=["full_name"])
+        existing = team.members.current().filter(person=person).first()
+        members.append(
+            existing
+            or team_services.add_member(
+                team=team, person=person, added_by=None, sector=sector, can_vote=True
+            )
+        )
+    return team, members
+
+
+def open_round(agency, team, candidates=None, **settings):
+    """A priority round on `candidates` (two new ones by default), open for voting."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scanning import services
+
+    candidates = candidates or [
+        CandidateProblemFactory(agency=agency),
+        CandidateProblemFactory(agency=agency),
+    ]
+    settings.setdefault("closes_at", timezone.now() + timedelta(days=7))
+    round_ = services.create_round(
+        agency=agency,
+        created_by=None,
+        team=team,
+        title=settings.pop("title", "Spring priorities"),
+        candidates=candidates,
+        **settings,
+    )
+    return services.open_round(round_=round_, opened_by=None)

@@ -25,6 +25,13 @@ BY_PARAM = {
     "metric_id": lambda agency, user: _metric(agency, user).pk,
     "meeting_id": lambda agency, user: _meeting(agency, user).pk,
     "action_id": lambda agency, user: _action(agency, user).pk,
+    # scanning: rounds and candidates hang off an advisory team `user` votes on.
+    "activity_id": lambda agency, user: _scanning_input(agency).activity_id,
+    "input_id": lambda agency, user: _scanning_input(agency).pk,
+    "topic_id": lambda agency, user: _scanning_topic(agency).pk,
+    "candidate_id": lambda agency, user: _scanning_round(agency, user).entries.first().candidate_id,
+    "round_id": lambda agency, user: _scanning_round(agency, user).pk,
+    "priority_id": lambda agency, user: _scanning_priority(agency, user).pk,
 }
 
 BY_URL_NAME = {
@@ -139,3 +146,38 @@ def _column_mapping(agency):
     from tests.factories import ColumnMappingFactory
 
     return ColumnMappingFactory(agency=agency)
+
+
+def _scanning_input(agency):
+    from tests.factories import InputFactory, ScanningActivityFactory
+
+    return InputFactory(activity=ScanningActivityFactory(agency=agency))
+
+
+def _scanning_topic(agency):
+    return agency.scanning_topics.get_or_create(name="Lighting")[0]
+
+
+def _scanning_round(agency, user):
+    """An open round of an advisory team on which `user` has a vote."""
+    from tests.factories import advisory_team, open_round
+
+    existing = agency.priority_rounds.filter(title="Matrix round").first()
+    if existing:
+        return existing
+    team, _ = advisory_team(agency, [(user, "community")], name="Matrix advisory team")
+    return open_round(agency, team, title="Matrix round")
+
+
+def _scanning_priority(agency, user):
+    from scanning import services
+
+    round_ = _scanning_round(agency, user)
+    services.close_round(round_=round_, closed_by=None)
+    decision = services.record_decision(
+        round_=round_,
+        decided_by=None,
+        adopt=[round_.entries.first().candidate],
+        rationale="Heard most often, and partners are ready to act.",
+    )
+    return decision.adopted.get()
