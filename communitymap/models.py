@@ -92,6 +92,8 @@ def normalize_name(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
     text = text.replace("&", " and ")
+    # "N.A.A.C.P." and "Employees'" lose their marks without splitting the word.
+    text = re.sub(r"[.'\u2019]", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = re.sub(r"^the\s+", "", text)
     for _ in range(2):
