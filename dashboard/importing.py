@@ -547,6 +547,8 @@ SYNONYMS: dict[str, list[str]] = {
         "callid",
         "cadnumber",
         "reportnumber",
+        "case",
+        "caseid",
         "number",
     ],
     "occurred_at": [
@@ -566,6 +568,10 @@ SYNONYMS: dict[str, list[str]] = {
         "offensedate",
         "timereceived",
         "receivedtime",
+        "when",
+        "occurredon",
+        "dateoccurred",
+        "datetimeoccurred",
     ],
     "reported_at": [
         "reporteddatetime",

@@ -295,6 +295,9 @@ def load_table(
     duplicates_policy = mapping["fields"]["record_id"].get("duplicates", "last")
     rows_read = staged = 0
     with transaction.atomic(), connection.cursor() as cursor:
+        # ON COMMIT DROP does not fire when the caller's transaction is still open (a test,
+        # a demo seed): start clean whatever ran before.
+        cursor.execute("DROP TABLE IF EXISTS police_import_staging")
         cursor.execute(STAGING_DDL)
         columns = ", ".join(importing.STAGING_COLUMNS)
         with cursor.copy(f"COPY police_import_staging ({columns}) FROM STDIN") as copy:
@@ -325,6 +328,7 @@ def load_table(
             },
         )
         inserted, updated = cursor.fetchone()
+        cursor.execute("DROP TABLE police_import_staging")
     problems = reader.problems
     duplicates = staged - distinct
     if duplicates:
@@ -472,7 +476,9 @@ def suggest_code_property(*, agency, layer: str, features: list[dict]) -> str:
     field_name = LAYER_FIELDS[layer]
     codes = {
         importing.area_key(c)
-        for c in agency.police_records.values_list(field_name, flat=True).distinct()[:5000]
+        for c in agency.police_records.order_by()
+        .values_list(field_name, flat=True)
+        .distinct()[:5000]
         if c
     }
     properties = list((features[0].get("properties") or {}).keys())
@@ -538,6 +544,7 @@ def boundary_match(*, agency, layer: str) -> dict:
     keys = set(agency.boundaries.filter(layer=layer).values_list("join_key", flat=True))
     codes = (
         agency.police_records.exclude(**{field_name: ""})
+        .order_by()
         .values_list(field_name, flat=True)
         .distinct()
     )
