@@ -17,6 +17,7 @@ from dashboard.queries import BAND_LABELS, DAYS, Explorer
 
 BLUE = "#1f5fa8"
 GREY = "#8a94a6"
+CLEAR = "rgba(0,0,0,0)"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 # Sequential scale that stays readable in grey scale and for colour-blind readers.
 SCALE = [[0, "#eef4fb"], [0.5, "#6b9bd1"], [1, "#123f73"]]
@@ -61,6 +62,9 @@ def _layout(figure: go.Figure, *, height=320, **extra) -> go.Figure:
     }
     layout.update(extra)
     figure.update_layout(**layout)
+    # Tick labels need room: let plotly grow the margins to fit them.
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
     return figure
 
 
@@ -208,7 +212,9 @@ def by_district(data: Explorer, geojson: dict | None = None, key=lambda v: v) ->
                     hovertemplate="%{text}: %{z:,}<extra></extra>",
                 )
             )
-            figure.update_geos(visible=False, fitbounds="locations", projection_type="mercator")
+            figure.update_geos(
+                visible=False, fitbounds="locations", projection_type="mercator", bgcolor=CLEAR
+            )
             _layout(figure, height=380)
     if figure is None:
         figure = go.Figure(
@@ -344,7 +350,9 @@ def density_map(data: Explorer, geojson: dict | None = None) -> Chart:
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    figure.update_geos(visible=False, fitbounds="locations", projection_type="mercator")
+    figure.update_geos(
+        visible=False, fitbounds="locations", projection_type="mercator", bgcolor=CLEAR
+    )
     _layout(figure, height=400)
     if points:
         summary = (

@@ -71,7 +71,7 @@ def _common(agency, rules, version):
         "agency": agency,
         "rules": rules,
         "last_updated": version.last_import,
-        "plotly_config": charts.config_json(),
+        "plotly_config": charts.CONFIG,
     }
 
 

@@ -15,7 +15,12 @@
       const options = Object.assign(config(), { topojsonURL: el.dataset.topojson });
       el.dataset.rendered = "1";
       el.classList.add("is-drawn");
-      window.Plotly.newPlot(el, figure.data, figure.layout, options);
+      // The chart is a picture for sighted readers (hidden from screen readers: the table
+      // next to it is the text equivalent), so nothing inside it may take keyboard focus.
+      const unfocus = () =>
+        el.querySelectorAll("a, button, input, [tabindex]").forEach((n) => n.setAttribute("tabindex", "-1"));
+      window.Plotly.newPlot(el, figure.data, figure.layout, options).then(unfocus);
+      el.on?.("plotly_afterplot", unfocus);
     });
   }
   document.addEventListener("DOMContentLoaded", () => render(document));
