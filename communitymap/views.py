@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,7 +35,7 @@ from communitymap.models import (
     PartnerType,
     Stance,
 )
-from communitymap.worksheet import build_worksheet
+from communitymap.worksheet import build_worksheet, columns
 from cs360.models import Role
 from cs360.permissions import agency_view
 
@@ -52,10 +53,10 @@ def _worksheet_context(request):
     cells = [cell for row in rows for cell in row.cells]
     return {
         "rows": rows,
-        "types": WORKSHEET_TYPES,
+        "columns": columns(),
         "gap_count": sum(1 for cell in cells if cell.is_gap),
         "area_gaps": [(row.label, row.gaps) for row in rows if row.gaps],
-        "needing_contact": sum(row.needing_contact for row in rows),
+        "needing_contact": request.agency.organizations.needing_new_contact().count(),
         "total": request.agency.organizations.count(),
     }
 
@@ -539,9 +540,10 @@ def import_preview(request, batch_id):
         except importing.ImportChangedError as error:
             messages.error(request, f"Nothing was imported. {error}")
             return redirect(request.path)
+        created = batch.created_count
         messages.success(
             request,
-            f"Imported {batch.created_count} new organization(s)"
+            f"Imported {created} new organization{pluralize(created)}"
             + (f" and updated {batch.updated_count}" if batch.updated_count else "")
             + f" from {batch.filename}.",
         )

@@ -5,6 +5,17 @@ from dataclasses import dataclass, field
 from communitymap.examples import examples_for
 from communitymap.models import WORKSHEET_TYPES, Area, PartnerType
 
+# Column headings: the worksheet names each kind of partner in the plural.
+COLUMN_LABELS = {
+    PartnerType.COMMUNITY: "Community groups",
+    PartnerType.NGO: "National NGO chapters and affiliates",
+    PartnerType.GOVERNMENT: "Government agencies and services",
+}
+
+
+def columns():
+    return [(kind.value, COLUMN_LABELS[kind]) for kind in WORKSHEET_TYPES]
+
 
 @dataclass
 class Cell:
@@ -87,7 +98,7 @@ def build_worksheet(agency) -> list[AreaRow]:
                     area=area.value,
                     area_label=area.label,
                     partner_type=kind.value,
-                    type_label=kind.label,
+                    type_label=COLUMN_LABELS[kind],
                     total=found.get("total", 0),
                     supporters=found.get("supporters", 0),
                     critics=found.get("critics", 0),
