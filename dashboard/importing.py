@@ -496,7 +496,7 @@ def detect_formats(values: list[str], candidates: list[str] = DATE_FORMATS) -> l
 # --- Values --------------------------------------------------------------------------------
 
 COORDINATES_RE = re.compile(r"\(\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*\)")
-HOUSE_NUMBER_RE = re.compile(r"^\s*(\d+)(XX|xx)?(?:-\d+)?\s+(?:BLOCK\s+(?:OF\s+)?)?(.+)$", re.I)
+HOUSE_NUMBER_RE = re.compile(r"^\s*(\d+)(X+)?(?:-\d+)?\s+(?:BLOCK\s+(?:OF\s+)?)?(.+)$", re.I)
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
@@ -511,7 +511,8 @@ def generalize_block(address: str) -> str:
     m = HOUSE_NUMBER_RE.match(address)
     if m:
         number, masked, street = m.groups()
-        hundred = int(number) * 100 if masked else int(number) // 100 * 100
+        # Chicago masks the last digits with X: "002XX" is the 200 block, "0000X" the 0 block.
+        hundred = int(number) * 10 ** len(masked or "") // 100 * 100
         return f"{hundred} BLOCK {street.strip()}"
     return address.replace(" \\ ", " & ")
 

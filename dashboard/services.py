@@ -123,6 +123,7 @@ def queue_import(*, job: ImportJob, started_by) -> ImportJob:
     from dashboard.tasks import run_import_task
 
     job.status = ImportJob.Status.QUEUED
+    job.rows_read = job.bytes_read = 0
     job.cancel_requested = False
     job.error = ""
     job.save()

@@ -169,6 +169,8 @@ def test_date_parser_rejects_impossible_dates_and_reads_offsets():
         ("002XX W 47TH ST", "200 BLOCK W 47TH ST"),
         ("2932 S JOSEPHINE ST", "2900 BLOCK S JOSEPHINE ST"),
         ("45 E OAK ST", "0 BLOCK E OAK ST"),
+        ("0000X E 103RD ST", "0 BLOCK E 103RD ST"),
+        ("012XX N STATE ST", "1200 BLOCK N STATE ST"),
         ("2100 BLOCK SHATTUCK AVE", "2100 BLOCK SHATTUCK AVE"),
         ("BOSWORTH ST \\ DIAMOND ST", "BOSWORTH ST & DIAMOND ST"),
         ("ON CAMPUS RES HALL", "ON CAMPUS RES HALL"),
