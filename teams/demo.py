@@ -241,7 +241,7 @@ def _sara(team, staff, *, stage, responses=(), decisions=(), **fields):
     record = team.sara
     services.update_sara(record=record, changed_by=staff, stage=stage, **fields)
     today = timezone.localdate()
-    for strategy, org, days_ago, status in responses:
+    for position, (strategy, org, days_ago, status) in enumerate(responses):
         response = services.add_response(
             record=record,
             strategy=strategy,
@@ -250,7 +250,7 @@ def _sara(team, staff, *, stage, responses=(), decisions=(), **fields):
             status=status,
             added_by=staff,
         )
-        for days, decision, findings in decisions:
+        for days, decision, findings in decisions if position == 0 else ():
             checkpoint = response.checkpoints.filter(days_after_start=days).first()
             if checkpoint and checkpoint.due_on <= today:
                 services.decide_checkpoint(

@@ -18,6 +18,9 @@ NUMBER_ERRORS = {
     "max_digits": "That number is too long: at most 11 digits before the decimal point.",
     "max_decimal_places": "Use at most 3 decimal places.",
 }
+# Text with a decimal keyboard, not type=number: browsers silently drop what a number field
+# cannot parse, so the person would never see why their "about 20" vanished.
+NUMBER_WIDGET = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Enter a date, e.g. 2026-03-31."}
 
@@ -110,6 +113,8 @@ class MetricForm(forms.ModelForm):
             "baseline_date": DATE_WIDGET,
             "target_date": DATE_WIDGET,
             "catalogue_key": forms.HiddenInput,
+            "baseline_value": NUMBER_WIDGET,
+            "target_value": NUMBER_WIDGET,
         }
         error_messages = {
             "baseline_value": NUMBER_ERRORS,
@@ -160,7 +165,9 @@ class MetricForm(forms.ModelForm):
 
 
 class ReadingForm(forms.Form):
-    value = forms.DecimalField(max_digits=14, decimal_places=3, error_messages=NUMBER_ERRORS)
+    value = forms.DecimalField(
+        max_digits=14, decimal_places=3, error_messages=NUMBER_ERRORS, widget=NUMBER_WIDGET
+    )
     taken_on = forms.DateField(
         label="Date", widget=DATE_WIDGET, error_messages=DATE_ERRORS, initial=timezone.localdate
     )
@@ -247,7 +254,7 @@ class SaraAnalysisForm(forms.ModelForm):
     class Meta:
         model = SaraRecord
         fields = SaraRecord.TRIANGLE_FIELDS + ["problem_type", "hypotheses"]
-        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in SaraRecord.TRIANGLE_FIELDS}
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SaraRecord.TRIANGLE_FIELDS}
         widgets["hypotheses"] = forms.Textarea(attrs={"rows": 3})
 
 

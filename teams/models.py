@@ -46,6 +46,13 @@ def _cadence_deadline(date_expr, extra_days):
     )
 
 
+def plain_number(value) -> str:
+    """12.700 -> "12.7", 10.000 -> "10": no trailing zeros and never an exponent."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
 # --- Teams and rosters -------------------------------------------------------------------
 
 
@@ -340,6 +347,18 @@ class Metric(models.Model):
             },
         )
 
+    @property
+    def baseline_display(self):
+        return plain_number(self.baseline_value)
+
+    @property
+    def target_display(self):
+        return plain_number(self.target_value)
+
+    @property
+    def latest_display(self):
+        return plain_number(getattr(self, "latest_value", None))
+
     def progress_for(self, value):
         """Share of the way from baseline to target (0 = baseline, 1 = target reached).
 
@@ -406,7 +425,11 @@ class Reading(models.Model):
         indexes = [models.Index(fields=["metric", "-taken_on"], name="reading_latest_idx")]
 
     def __str__(self):
-        return f"{self.metric}: {self.value} on {self.taken_on}"
+        return f"{self.metric}: {self.value_display} on {self.taken_on}"
+
+    @property
+    def value_display(self):
+        return plain_number(self.value)
 
 
 # --- Meetings and action items ----------------------------------------------------------

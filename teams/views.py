@@ -292,7 +292,7 @@ def metric_detail(request, team_id, metric_id):
             )
             messages.success(
                 request,
-                f"Reading of {reading.value.normalize():f} on {reading.taken_on:%-d %b %Y} saved.",
+                f"Reading of {reading.value_display} on {reading.taken_on:%-d %b %Y} saved.",
             )
             if not request.htmx:
                 return redirect(metric)
@@ -491,8 +491,16 @@ def sara_detail(request, team_id):
         if not request.htmx:
             return redirect("teams:sara-detail", agency_slug=request.agency.slug, team_id=team.pk)
     for response in responses:
+        # Only the next undecided checkpoint of a response takes a decision; later ones wait.
+        undecided = [c for c in response.checkpoints.all() if not c.decision]
+        next_up = undecided[0] if undecided else None
         response.checkpoint_list = [
-            (c, checkpoint_forms.get(c.pk) or CheckpointForm(instance=c, prefix=f"cp{c.pk}"))
+            (
+                c,
+                checkpoint_forms.get(c.pk) or CheckpointForm(instance=c, prefix=f"cp{c.pk}")
+                if c == next_up
+                else None,
+            )
             for c in response.checkpoints.all()
         ]
     context = {
