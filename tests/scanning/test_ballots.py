@@ -185,9 +185,7 @@ def test_secret_ballot_stores_no_link_to_the_voter(client_for, bob, secret_round
     assert VoterRecord.objects.get(round=secret_round).member.person.user == bob
 
 
-def test_secret_ballot_is_changed_with_the_receipt_and_only_with_it(
-    client, bob, secret_round
-):
+def test_secret_ballot_is_changed_with_the_receipt_and_only_with_it(client, bob, secret_round):
     client.force_login(bob)
     response = client.post(ballot_url(secret_round), ranks(secret_round, 1, 0))
     receipt = services.format_receipt(response.cookies[f"cs360_receipt_{secret_round.pk}"].value)
