@@ -54,7 +54,14 @@ def _police_context(agency, rules, version, params, *, preview=False):
     filters = form.filters()
     if filters.source != (catalog.sources[0][0] if catalog.sources else filters.source):
         catalog = queries.catalog(agency, rules, version, filters.source)
-    data, chart_list = _explorer_charts(agency, rules, version, filters, catalog)
+    # Building plotly figures costs more than reading cached numbers: cache the charts too.
+    data, chart_list = queries.cached(
+        agency,
+        version,
+        "charts",
+        filters.key(),
+        lambda: _explorer_charts(agency, rules, version, filters, catalog),
+    )
     return {
         "police_public": True,
         "catalog": catalog,

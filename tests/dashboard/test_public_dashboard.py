@@ -223,4 +223,6 @@ def test_query_count_does_not_grow_with_the_data(client, riverton, path):
     large = _queries(client, f"/p/riverton-pd/{path}")
     assert small == large
     cold, warm = large
-    assert cold <= 9 and warm <= 3  # a warm page: the agency and the data version
+    # Cold: agency, data version, then each aggregate in its own transaction (SAVEPOINT,
+    # SET LOCAL work_mem, query, RELEASE). Warm: the agency and the data version.
+    assert cold <= 18 and warm <= 3
