@@ -35,7 +35,16 @@ from teams.models import ActionItem, SaraRecord, Team
 def _team(request, team_id, *related):
     """The team, if this member may see it: staff see all, partners only the teams they are on."""
     teams = request.agency.teams.visible_to(request.membership).select_related(*related)
-    return get_object_or_404(teams, pk=team_id)
+    team = get_object_or_404(teams, pk=team_id)
+    team.agency = request.agency
+    return team
+
+
+def _in_agency(objects, agency):
+    """Give loaded rows their (already known) agency, so get_absolute_url costs no query."""
+    for obj in objects:
+        obj.agency = agency
+    return objects
 
 
 def _is_staff(request):
@@ -61,7 +70,7 @@ def team_list(request):
         .meeting_overdue()
         .values_list("pk", flat=True)
     )
-    for team in teams:
+    for team in _in_agency(teams, request.agency):
         team.meeting_overdue = team.pk in overdue_ids
         team.co_chairs = [m for m in team.current_members if m.role == "co_chair"]
     context = {
@@ -116,9 +125,11 @@ def team_detail(request, team_id):
         goal.metric_list = [m for m in metrics if m.goal_id == goal.pk]
     for metric in metrics:
         metric.team = team
+    _in_agency(metrics, request.agency)
     meetings = list(
         team.meetings.annotate(attendee_count=Count("attendees")).order_by("-held_on", "-pk")[:5]
     )
+    _in_agency(meetings, request.agency)
     last_meeting = meetings[0].held_on if meetings else None
     actions = list(
         team.action_items.open().select_related("owner", "owner_organization").order_by("due_on")
@@ -275,7 +286,7 @@ def metric_detail(request, team_id, metric_id):
     metric = get_object_or_404(
         team.metrics.with_latest().select_related("goal", "source_organization"), pk=metric_id
     )
-    metric.team = team
+    metric.team, metric.agency = team, request.agency
     can_enter = services.can_enter_readings(metric=metric, membership=request.membership)
     form = ReadingForm(request.POST or None)
     if request.method == "POST":
@@ -301,7 +312,7 @@ def metric_detail(request, team_id, metric_id):
                 .select_related("goal", "source_organization")
                 .get(pk=metric.pk)
             )
-            metric.team = team
+            metric.team, metric.agency = team, request.agency
             form = ReadingForm()
     readings = list(metric.readings.select_related("entered_by").order_by("taken_on"))
     context = {
@@ -337,6 +348,7 @@ def meeting_create(request, team_id):
 def meeting_detail(request, team_id, meeting_id):
     team = _team(request, team_id)
     meeting = get_object_or_404(team.meetings.prefetch_related("attendees__person"), pk=meeting_id)
+    meeting.agency = request.agency
     which = request.POST.get("form", "record") if request.method == "POST" else None
     record_form = MeetingRecordForm(
         request.POST if which == "record" else None, instance=meeting, team=team
@@ -420,6 +432,7 @@ def my_actions(request):
         .select_related("team", "owner_organization", "meeting")
         .order_by("status", "due_on")
     )
+    _in_agency([action.team for action in actions], request.agency)
     context = {
         "open_actions": [a for a in actions if a.is_open],
         "closed_actions": [a for a in actions if not a.is_open][:20],

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from teams.models import Metric, Reading
 from tests.factories import (
     GoalFactory,
+    MeetingFactory,
     MetricFactory,
     OrganizationFactory,
     ReadingFactory,
@@ -239,6 +240,10 @@ def test_team_page_and_chart_queries_do_not_grow_with_readings(
     at_12 = counts()
     for metric in metrics:
         _add_weekly_readings(metric, 588, start=datetime.date(2016, 1, 1))
+    # More metrics and meetings must not add queries either (no per-row lookups).
+    for m in range(3):
+        _add_weekly_readings(MetricFactory(goal=GoalFactory(team=pst), name=f"More {m}"), 600)
+        MeetingFactory(team=pst)
     assert Reading.objects.filter(metric=metrics[0]).count() == 600
     at_600 = counts()
     assert at_12 == at_600
