@@ -78,6 +78,7 @@ STAGING_COLUMNS = (
 )
 
 DEFAULT_AREA_RADIUS_KM = 60
+TEXT_CACHE_SIZE = 50_000  # distinct values remembered per column
 PUBLIC_COORDINATE_DECIMALS = 3  # about 110 m north-south: roughly a city block
 
 
@@ -402,6 +403,9 @@ def compile_date_parser(fmt: str) -> Callable[[str], datetime]:
     """A fast parser for one format. Raises ValueError when the value does not fit."""
     rx = _format_regex(fmt)
     match = rx.fullmatch
+    pos = {name: number - 1 for name, number in rx.groupindex.items()}
+    if {"Y", "m", "d"} <= set(pos) <= {"Y", "m", "d", "H", "I", "M", "S", "p"}:
+        return _numeric_date_parser(match, pos)
 
     def parse(value: str) -> datetime:
         m = match(value)
@@ -437,6 +441,36 @@ def compile_date_parser(fmt: str) -> Callable[[str], datetime]:
                 z = z[1:].replace(":", "")
                 tz = timezone(sign * timedelta(hours=int(z[:2]), minutes=int(z[2:])))
         return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+
+    return parse
+
+
+def _numeric_date_parser(match, pos: dict[str, int]) -> Callable[[str], datetime]:
+    """The common all-numeric formats, without the general parser's dictionary lookups:
+    this runs once per row of a million-row file."""
+    iY, im, id_ = pos["Y"], pos["m"], pos["d"]
+    iH, iI, iM, iS, ip = (pos.get(k) for k in "HIMSp")
+
+    def parse(value: str) -> datetime:
+        m = match(value)
+        if m is None:
+            raise ValueError(value)
+        g = m.groups()
+        if iI is not None:
+            hour = int(g[iI])
+            if not 1 <= hour <= 12:
+                raise ValueError(value)
+            hour = hour % 12 + (12 if g[ip][0] in "Pp" else 0)
+        else:
+            hour = int(g[iH]) if iH is not None else 0
+        return datetime(
+            int(g[iY]),
+            int(g[im]),
+            int(g[id_]),
+            hour,
+            int(g[iM]) if iM is not None else 0,
+            int(g[iS]) if iS is not None else 0,
+        )
 
     return parse
 
@@ -808,8 +842,29 @@ class RowReader:
             else None
         )
         self.fallback = occurred.get("fallback") == "reported_at" and "reported_at" in fields
-        self.text_cols = [(name, self.col.get(name)) for name in TEXT_FIELDS]
-        self.limits = [MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH) for name in TEXT_FIELDS]
+        # Exports repeat the same categories, codes and blocks on row after row, so each
+        # column keeps the cleaned form of the values it has seen.
+        self.blank_texts = ("",) * len(TEXT_FIELDS)
+        self.text_specs = [
+            (position, self.col[name], {})
+            for position, name in enumerate(TEXT_FIELDS)
+            if name in self.col
+        ]
+
+    def _clean_text(self, position: int, raw: str, line: int) -> str:
+        name = TEXT_FIELDS[position]
+        value = html.unescape(raw) if "&" in raw else raw
+        value = value.strip()
+        if name == "block_address":
+            value = generalize_block(value)
+        limit = MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH)
+        if len(value) > limit:
+            self.problems.add("too_long", line, f"{FIELDS[name]}: {value[:60]}…")
+            return value[:limit]  # not cached, so every such row is counted
+        cache = self.text_specs[[s[0] for s in self.text_specs].index(position)][2]
+        if len(cache) < TEXT_CACHE_SIZE:
+            cache[raw] = value
+        return value
 
     def _date(self, name: str, value: str) -> datetime:
         for parse in self.date_parsers[name]:
@@ -871,21 +926,13 @@ class RowReader:
                 problems.add("missing_date", line)
                 return None
 
-        texts = []
-        for (name, i), limit in zip(self.text_cols, self.limits, strict=True):
-            if i is None:
-                texts.append("")
-                continue
-            v = row[i]
-            if "&" in v:
-                v = html.unescape(v)
-            v = v.strip()
-            if name == "block_address":
-                v = generalize_block(v)
-            if len(v) > limit:
-                problems.add("too_long", line, f"{FIELDS[name]}: {v[:60]}…")
-                v = v[:limit]
-            texts.append(v)
+        texts = list(self.blank_texts)
+        for position, i, cache in self.text_specs:
+            raw = row[i]
+            value = cache.get(raw)
+            if value is None:
+                value = self._clean_text(position, raw, line)
+            texts[position] = value
 
         domestic = None
         if "domestic" in col:

@@ -29,8 +29,10 @@ class PoliceRecord(models.Model):
     roughly a block at import time and are the only coordinates a public page may use.
     """
 
+    # No separate index on agency or import_job: the unique constraint starts with agency,
+    # and every index slows the bulk load (jobs are audit records and are not deleted).
     agency = models.ForeignKey(
-        "cs360.Agency", on_delete=models.CASCADE, related_name="police_records"
+        "cs360.Agency", on_delete=models.CASCADE, related_name="police_records", db_index=False
     )
     source = models.CharField(max_length=10, choices=Source.choices)
     record_id = models.CharField(max_length=64)
@@ -56,6 +58,7 @@ class PoliceRecord(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="records",
+        db_index=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
