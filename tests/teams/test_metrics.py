@@ -139,6 +139,8 @@ def test_same_date_replaces_the_reading_and_keeps_history(client_for, alice, pst
     reading = metric.readings.get()
     assert reading.value == 24
     assert [h.value for h in reading.history.order_by("history_date")] == [25, 24]
+    history = client.get(f"/a/riverton-pd/history/teams/reading/{reading.pk}/")
+    assert history.status_code == 200 and "Alice Staff" in history.content.decode()
 
 
 def test_partner_enters_readings_only_for_their_organizations_metrics(
