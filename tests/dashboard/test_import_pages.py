@@ -263,3 +263,11 @@ def test_not_geojson_is_a_clear_error(client_for, alice, riverton):
     )
     assert response.status_code == 200 and "This is not GeoJSON" in response.content.decode()
     assert not riverton.boundaries.exists()
+
+
+def test_agency_home_asks_staff_to_decide_on_a_previewed_import(client_for, alice, bob, riverton):
+    job = ImportJobFactory(agency=riverton, status="previewed", original_name="rms-may.csv")
+    page = client_for(alice).get(reverse("agency-home", args=[riverton.slug])).content.decode()
+    assert "waiting for your decision: rms-may.csv" in page and job.get_absolute_url() in page
+    page = client_for(bob).get(reverse("agency-home", args=[riverton.slug])).content.decode()
+    assert "rms-may.csv" not in page
