@@ -170,6 +170,26 @@ def add_metric(*, team, goal, added_by, **fields) -> Metric:
     return metric
 
 
+@transaction.atomic
+def update_goal(*, goal, changed_by, statement, deadline):
+    goal.statement, goal.deadline = statement.strip(), deadline
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def update_metric(*, metric, changed_by, goal, **fields) -> Metric:
+    """Change a metric's definition, baseline or target; readings are kept as they are."""
+    if goal.team_id != metric.team_id:
+        raise ValidationError("That goal belongs to another team.")
+    metric.goal = goal
+    for name, value in fields.items():
+        setattr(metric, name, value)
+    metric.full_clean()
+    metric.save()
+    return metric
+
+
 def can_enter_readings(*, metric, membership) -> bool:
     """Staff enter readings for any metric; a partner only for metrics their organization provides.
 

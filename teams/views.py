@@ -239,6 +239,18 @@ def goal_create(request, team_id):
     return render(request, "teams/goal_form.html", {"team": team, "form": form})
 
 
+@agency_view(min_role=Role.STAFF)
+def goal_edit(request, team_id, goal_id):
+    team = _team(request, team_id)
+    goal = get_object_or_404(team.goals, pk=goal_id)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        services.update_goal(goal=goal, changed_by=request.user, **form.cleaned_data)
+        messages.success(request, "Goal saved. Its earlier wording stays in the history.")
+        return redirect(team)
+    return render(request, "teams/goal_form.html", {"team": team, "form": form, "goal": goal})
+
+
 @agency_view(min_role=Role.PARTNER)
 def metric_catalogue(request, team_id):
     team = _team(request, team_id)
@@ -278,6 +290,20 @@ def metric_create(request, team_id):
             messages.success(request, f"Metric “{metric.name}” added. Enter its readings here.")
             return redirect(metric)
     return render(request, "teams/metric_form.html", {"team": team, "form": form, "entry": entry})
+
+
+@agency_view(min_role=Role.STAFF)
+def metric_edit(request, team_id, metric_id):
+    team = _team(request, team_id)
+    metric = get_object_or_404(team.metrics, pk=metric_id)
+    metric.agency = request.agency
+    form = MetricForm(request.POST or None, instance=metric, team=team)
+    if request.method == "POST" and form.is_valid():
+        services.update_metric(metric=metric, changed_by=request.user, **form.cleaned_data)
+        messages.success(request, f"“{metric.name}” saved. Earlier values stay in its history.")
+        return redirect(metric)
+    context = {"team": team, "form": form, "entry": None, "metric": metric}
+    return render(request, "teams/metric_form.html", context)
 
 
 @agency_view(min_role=Role.PARTNER)

@@ -24,6 +24,7 @@ BY_PARAM = {
     "member_id": lambda agency, user: _team(agency, user).members.first().pk,
     "metric_id": lambda agency, user: _metric(agency, user).pk,
     "meeting_id": lambda agency, user: _meeting(agency, user).pk,
+    "goal_id": lambda agency, user: _metric(agency, user).goal_id,
     "action_id": lambda agency, user: _action(agency, user).pk,
     # scanning: rounds and candidates hang off an advisory team `user` votes on.
     "activity_id": lambda agency, user: _scanning_input(agency).activity_id,

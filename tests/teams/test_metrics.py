@@ -251,3 +251,41 @@ def test_team_page_and_chart_queries_do_not_grow_with_readings(
     assert at_12 == at_600
     with django_assert_max_num_queries(15):
         client.get(pages[0])
+
+
+def test_staff_edit_a_goal_and_a_metric_and_history_keeps_the_old_values(
+    client_for, alice, pst, url
+):
+    metric = MetricFactory(goal=GoalFactory(team=pst))
+    ReadingFactory(metric=metric, value=25, taken_on=datetime.date(2026, 1, 31))
+    client = client_for(alice)
+    data = {
+        "goal": metric.goal_id,
+        "name": metric.name,
+        "definition": metric.definition,
+        "unit": metric.unit,
+        "direction": "down",
+        "kind": "outcome",
+        "baseline_value": "30",
+        "baseline_period": "monthly average, 2025",
+        "baseline_date": "2025-12-31",
+        "target_value": "15",
+        "target_date": "2026-12-31",
+        "source": "department",
+        "cadence": "monthly",
+    }
+    response = client.post(url(pst, f"metrics/{metric.pk}/edit/"), data)
+    assert response.status_code == 302
+    metric.refresh_from_db()
+    assert metric.target_value == 15 and metric.readings.count() == 1
+    assert [h.target_value for h in metric.history.order_by("history_date")] == [20, 15]
+    page = client.get(metric.get_absolute_url()).content.decode()
+    assert "33% of the way" in page  # (25 - 30) / (15 - 30)
+
+    client.post(
+        url(pst, f"goals/{metric.goal_id}/edit/"),
+        {"statement": "Fewer assaults on Green Street", "deadline": "2027-06-30"},
+    )
+    metric.goal.refresh_from_db()
+    assert metric.goal.statement == "Fewer assaults on Green Street"
+    assert metric.goal.history.count() == 2
