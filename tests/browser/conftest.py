@@ -5,6 +5,7 @@ Screenshots of every test go to tests/browser/screenshots/ (git-ignored) for a h
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,10 @@ LAUNCH_ARGS = [
 ]
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1366, "height": 900}
+
+
+def _file_name(name):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
 
 
 def pytest_collection_modifyitems(items):
@@ -56,7 +61,7 @@ def page(browser, live_server, request):
     tab = context.new_page()
     yield tab
     SCREENSHOTS.mkdir(exist_ok=True)
-    tab.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+    tab.screenshot(path=SCREENSHOTS / f"{_file_name(request.node.name)}.png", full_page=True)
     context.close()
 
 
@@ -70,7 +75,7 @@ def phone_page(browser, live_server, request):
     tab = context.new_page()
     yield tab
     SCREENSHOTS.mkdir(exist_ok=True)
-    tab.screenshot(path=SCREENSHOTS / f"{request.node.name}-phone.png", full_page=True)
+    tab.screenshot(path=SCREENSHOTS / f"{_file_name(request.node.name)}-phone.png", full_page=True)
     context.close()
 
 
@@ -91,4 +96,4 @@ def log_in():
 def shot(page, name):
     """Save an extra named screenshot in the middle of a flow."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{_file_name(name)}.png", full_page=True)
