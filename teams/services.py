@@ -298,11 +298,24 @@ def sara_record_for(team) -> SaraRecord:
     return record
 
 
+STAGE_ORDER = [stage for stage, _label in SaraRecord.Stage.choices]
+
+
+def _advance(record, stage):
+    """Move the record forward to `stage` when work on that stage starts; never backward."""
+    if STAGE_ORDER.index(record.stage) < STAGE_ORDER.index(stage):
+        record.stage = stage
+        record.save(update_fields=["stage", "updated_at"])
+
+
 @transaction.atomic
 def update_sara(*, record, changed_by, **fields) -> SaraRecord:
+    """Save part of the SARA record. Saving analysis moves a record still at scanning on."""
     for name, value in fields.items():
         setattr(record, name, value)
     record.save()
+    if "stage" not in fields and any(fields.get(name) for name in SaraRecord.TRIANGLE_FIELDS):
+        _advance(record, SaraRecord.Stage.ANALYSIS)
     return record
 
 
@@ -343,6 +356,7 @@ def add_response(
         status=status,
     )
     _ensure_checkpoints(response)
+    _advance(record, SaraRecord.Stage.RESPONSE)
     return response
 
 
@@ -365,6 +379,7 @@ def decide_checkpoint(*, checkpoint, decision, findings, decided_by, decided_on=
     checkpoint.decided_on = decided_on or timezone.localdate()
     checkpoint.decided_by = decided_by
     checkpoint.save()
+    _advance(checkpoint.response.record, SaraRecord.Stage.ASSESSMENT)
     if decision == AssessmentCheckpoint.Decision.CLOSE:
         response = checkpoint.response
         response.status = SaraResponse.Status.COMPLETED

@@ -519,6 +519,7 @@ def sara_detail(request, team_id):
                 checkpoint=checkpoint, decided_by=request.user, **form.cleaned_data
             )
             saved = f"Decision recorded: {checkpoint.get_decision_display().lower()}."
+            record.refresh_from_db()
             checkpoint_forms.pop(checkpoint.pk)
             responses = list(
                 record.responses.select_related("owner_organization").prefetch_related(

@@ -128,6 +128,7 @@ def test_complete_the_sara_analysis(client_for, alice, pst, url):
     fragment = client.post(url(pst, "sara/"), data, headers=HTMX).content.decode()
     assert 'id="sara-record"' in fragment and "Analysis complete" in fragment
     pst.sara.refresh_from_db()
+    assert pst.sara.stage == "analysis"  # saving the analysis moves the record on
     assert pst.sara.analysis_complete and pst.sara.hypothesis_lines == [
         "Closing-time crowds overflow",
         "Poor lighting mid-block",
@@ -170,6 +171,8 @@ def test_responses_get_checkpoints_and_decisions(client_for, alice, pst, url, pu
     )
     first.refresh_from_db()
     assert first.decision == AssessmentCheckpoint.Decision.MODIFY and first.decided_by == alice
+    pst.sara.refresh_from_db()
+    assert pst.sara.stage == "assessment"
 
 
 def test_sara_stays_with_problem_solving_teams(client_for, riverton, alice):
