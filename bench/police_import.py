@@ -53,6 +53,29 @@ def generate(path: Path, rows: int) -> None:
     tmp.rename(path)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc (the server is local)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
+
+
+def backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 def peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -110,9 +133,12 @@ def run_ours(path: Path) -> dict:
     reset(agency)
     from dashboard import services
 
+    server = backend_pid()
+    server_cpu, cpu = proc_cpu(server), own_cpu()
     t0 = time.perf_counter()
     job = services.import_file(agency=agency, path=path, mapping=CHICAGO_MAPPING)
     elapsed = time.perf_counter() - t0
+    cpu, server_cpu = own_cpu() - cpu, proc_cpu(server) - server_cpu
     assert job.status == "succeeded", job.error
     # A second run of the same file: every record exists and is unchanged.
     t1 = time.perf_counter()
@@ -125,6 +151,8 @@ def run_ours(path: Path) -> dict:
         "reimport_seconds": reimport,
         "reimport_unchanged": again.rows_unchanged,
         "peak_mb": peak_mb(),
+        "cpu": cpu,
+        "server_cpu": server_cpu,
     }
 
 
@@ -138,8 +166,13 @@ def run_psql(path: Path) -> dict:
     columns = ", ".join(f'"c{i}" text' for i in range(len(header)))
     setup = f"DROP TABLE IF EXISTS bench_bare; CREATE TABLE bench_bare ({columns});"
     subprocess.run([str(PSQL), url, "-q", "-c", setup], check=True)
+    import threading
+
+    import psycopg
+
+    cpu = own_cpu()
     t0 = time.perf_counter()
-    subprocess.run(
+    copy = subprocess.Popen(
         [
             str(PSQL),
             url,
@@ -147,16 +180,45 @@ def run_psql(path: Path) -> dict:
             "-c",
             f"\\copy bench_bare FROM '{path}' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
         ],
-        check=True,
+        env={**os.environ, "PGAPPNAME": "bench_psql_copy"},
     )
+    server = {"cpu": 0.0}
+
+    def watch():
+        # The psql session's server process exits with it: sample its CPU until then.
+        with psycopg.connect(url, autocommit=True) as conn:
+            pid = None
+            while pid is None and copy.poll() is None:
+                row = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench_psql_copy'"
+                ).fetchone()
+                pid = row and row[0]
+            while pid and copy.poll() is None:
+                try:
+                    server["cpu"] = proc_cpu(pid)
+                except (OSError, IndexError):
+                    break
+                time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    copy.wait()
     elapsed = time.perf_counter() - t0
+    watcher.join()
+    cpu = own_cpu() - cpu
     out = subprocess.run(
         [str(PSQL), url, "-qtA", "-c", "SELECT count(*) FROM bench_bare; DROP TABLE bench_bare;"],
         check=True,
         capture_output=True,
         text=True,
     )
-    return {"seconds": elapsed, "rows": int(out.stdout.split()[0]), "peak_mb": peak_mb()}
+    return {
+        "seconds": elapsed,
+        "rows": int(out.stdout.split()[0]),
+        "peak_mb": peak_mb(),
+        "cpu": cpu,
+        "server_cpu": server["cpu"],
+    }
 
 
 def run_orm(path: Path) -> dict:
@@ -181,6 +243,8 @@ def run_orm(path: Path) -> dict:
         "latitude",
         "longitude",
     ]
+    server = backend_pid()
+    server_cpu, cpu = proc_cpu(server), own_cpu()
     t0 = time.perf_counter()
     count = 0
     batch = []
@@ -225,7 +289,13 @@ def run_orm(path: Path) -> dict:
                 flush()
     if batch:
         flush()
-    return {"seconds": time.perf_counter() - t0, "rows": count, "peak_mb": peak_mb()}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "rows": count,
+        "peak_mb": peak_mb(),
+        "cpu": own_cpu() - cpu,
+        "server_cpu": proc_cpu(server) - server_cpu,
+    }
 
 
 RUNNERS = {"ours": run_ours, "psql": run_psql, "orm": run_orm}
@@ -271,7 +341,8 @@ def main():
         r = results[name]
         print(
             f"{LABELS[name]:<45} {r['seconds']:7.1f} s  {r['rows'] / r['seconds']:>9,.0f} rows/s"
-            f"  peak {r['peak_mb']:6.0f} MB  ({r['rows']:,} rows)"
+            f"  peak {r['peak_mb']:6.0f} MB  CPU {r['cpu']:5.1f} s client"
+            f" + {r['server_cpu']:5.1f} s server  ({r['rows']:,} rows)"
         )
         if "reimport_seconds" in r:
             print(
