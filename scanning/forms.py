@@ -142,6 +142,10 @@ class InputForm(forms.Form):
             del self.fields["respondent_name"]
         if not activity.organizations.exists():
             del self.fields["organization"]
+        # Tab order: what changes most often between rows comes first.
+        self.order_fields(
+            ["text", "theme", "respondent_kind", "place_kind", "place_name", "topics", "strength"]
+        )
         for name, field in self.fields.items():
             if name == "text":
                 continue
@@ -261,7 +265,10 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, agency, criteria, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = agency.teams.filter(kind=Team.Kind.ADVISORY)
+        advisory = agency.teams.filter(kind=Team.Kind.ADVISORY)
+        self.fields["team"].queryset = advisory
+        if not self.instance.pk and len(advisory) == 1:
+            self.initial.setdefault("team", advisory[0].pk)
         self.fields["candidates"].queryset = agency.candidate_problems.open()
         self.fields["closes_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if not self.instance.pk:

@@ -136,7 +136,10 @@ def test_fast_entry_saves_a_row_and_keeps_the_other_fields(client_for, alice, fo
     assert '<option value="student" selected>' in html
     assert 'value="Northside"' in html
     assert 'hx-swap-oob="afterbegin:#input-rows"' in html and "non-emergency line" in html
-    assert '<span id="input-count" hx-swap-oob="true">1</span>' in html
+    assert (
+        '<span id="input-total" hx-swap-oob="true"><span id="input-count">1</span> input heard'
+        in html
+    )
     assert "<html" not in html
     assert "respondent_name" not in html  # anonymous: there is no name field at all
 
