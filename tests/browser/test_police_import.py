@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from dashboard import services
 from tests.browser.conftest import shot
+from tests.factories import ImportJobFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,8 +65,47 @@ def test_staff_imports_a_real_export(page, log_in, alice, riverton, settings, tm
 
 
 def test_import_pages_work_on_a_phone(phone_page, log_in, alice, riverton):
+    job = ImportJobFactory(
+        agency=riverton,
+        status="previewed",
+        original_name="rms-export-2024-05.csv",
+        problems={
+            "bad_date": {
+                "label": "Date that could not be read",
+                "rejects": True,
+                "count": 3,
+                "examples": [{"line": 12, "detail": "SPRING OF 2024"}],
+            }
+        },
+        preview={
+            "rows": [
+                {
+                    "line": 2,
+                    "record_id": "24-000117",
+                    "occurred_local": "2024-05-01 08:15:00",
+                    "final_type": "THEFT FROM MOTOR VEHICLE",
+                    "category": "THEFT",
+                    "district": "006",
+                    "beat": "0611",
+                    "area_code": "",
+                    "block_address": "1200 BLOCK N MAIN ST",
+                    "latitude": 41.88,
+                    "longitude": -87.63,
+                }
+            ],
+            "rows_checked": 1520,
+            "rows_good": 1517,
+            "complete": True,
+            "encoding": "utf-8",
+            "delimiter": "comma",
+            "kind": "csv",
+        },
+    )
     log_in(phone_page, alice)
-    phone_page.goto(f"/a/{riverton.slug}/dashboard/imports/new/")
-    expect(phone_page.get_by_role("heading", name="Import police data")).to_be_visible()
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375
+    for url in [f"/a/{riverton.slug}/dashboard/imports/new/", job.get_absolute_url()]:
+        phone_page.goto(url)
+        expect(phone_page.locator("h1")).to_be_visible()
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, url
+    expect(phone_page.get_by_text("1,517 will be imported")).to_be_visible()
+    expect(phone_page.get_by_role("button", name="Import the good rows")).to_be_visible()
