@@ -5,6 +5,7 @@ and go through affiliations with a start and an end date, so a student leader wh
 leaves the organization on the map, flagged as needing a new contact.
 """
 
+import math
 import re
 import unicodedata
 from datetime import timedelta
@@ -117,6 +118,21 @@ def trigrams(text: str) -> list[str]:
     return sorted(grams)
 
 
+# Share of a search's trigrams a name must contain to count as a match despite typos.
+MATCH_THRESHOLD = 0.6
+_LETTERS_BY_FREQUENCY = " etaoinshrdlcumwfgypbvkjxqz0123456789"
+
+
+def _commonness(gram: str) -> int:
+    """Rough frequency of a trigram in names, from English letter frequencies."""
+    return sum(
+        len(_LETTERS_BY_FREQUENCY) - _LETTERS_BY_FREQUENCY.find(ch)
+        if ch in _LETTERS_BY_FREQUENCY
+        else 0
+        for ch in gram
+    )
+
+
 def _today():
     return timezone.localdate()
 
@@ -194,10 +210,15 @@ class OrganizationQuerySet(models.QuerySet):
             (grams, len(grams)),
             output_field=models.FloatField(),
         )
+        # A name sharing at least `needed` of the query's trigrams misses at most
+        # len - needed of them, so it must contain one of any len - needed + 1 of them:
+        # the rarest few make a selective index condition before any scoring.
+        needed = math.ceil(MATCH_THRESHOLD * len(grams))
+        rare = sorted(grams, key=_commonness)[: len(grams) - needed + 1]
         return (
-            self.filter(Q(name__icontains=text) | Q(name_trigrams__overlap=grams))
+            self.filter(Q(name__icontains=text) | Q(name_trigrams__overlap=rare))
             .annotate(match_score=score)
-            .filter(Q(name__icontains=text) | Q(match_score__gte=0.6))
+            .filter(Q(name__icontains=text) | Q(match_score__gte=MATCH_THRESHOLD))
         )
 
     def with_current_representatives(self):

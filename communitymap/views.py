@@ -144,7 +144,9 @@ def _filtered(request):
 @agency_view(min_role=Role.STAFF)
 def organization_list(request):
     form, queryset = _filtered(request)
-    paginator = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
+    # One query for the ordered ids of every match, paged in memory: a filter or a typo
+    # search is then evaluated once rather than once for the count and once for the page.
+    paginator = Paginator(list(queryset.values_list("pk", flat=True)), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     organizations = {
