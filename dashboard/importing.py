@@ -234,15 +234,17 @@ class Table:
 XLSX_MAGIC = b"PK\x03\x04"
 
 
-def open_table(path: Path | str, name: str = "") -> Table:
-    """Open a CSV/TSV or .xlsx export, detecting what it is from its content."""
+def open_table(path: Path | str, name: str = "", encoding: str = "") -> Table:
+    """Open a CSV/TSV or .xlsx export, detecting what it is from its content.
+
+    Pass the `encoding` found by an earlier opening to skip reading the file through."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as f:
         magic = f.read(4)
     if magic == XLSX_MAGIC or (name or path.name).lower().endswith(".xlsx"):
         return _open_xlsx(path, size)
-    encoding = detect_encoding(path)
+    encoding = encoding or detect_encoding(path)
     raw = open(path, "rb")  # noqa: SIM115 - closed by Table.close
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     sample = text.read(64 * 1024)
@@ -560,10 +562,6 @@ def area_key(code: str) -> str:
     return slugify(code)
 
 
-def public_coordinate(value: float | None) -> float | None:
-    return None if value is None else round(value, PUBLIC_COORDINATE_DECIMALS)
-
-
 # --- Mapping -------------------------------------------------------------------------------
 
 SYNONYMS: dict[str, list[str]] = {
@@ -850,6 +848,7 @@ class RowReader:
             for position, name in enumerate(TEXT_FIELDS)
             if name in self.col
         ]
+        self.text_caches = {position: cache for position, _, cache in self.text_specs}
 
     def _clean_text(self, position: int, raw: str, line: int) -> str:
         name = TEXT_FIELDS[position]
@@ -861,7 +860,7 @@ class RowReader:
         if len(value) > limit:
             self.problems.add("too_long", line, f"{FIELDS[name]}: {value[:60]}…")
             return value[:limit]  # not cached, so every such row is counted
-        cache = self.text_specs[[s[0] for s in self.text_specs].index(position)][2]
+        cache = self.text_caches[position]
         if len(cache) < TEXT_CACHE_SIZE:
             cache[raw] = value
         return value

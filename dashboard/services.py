@@ -102,7 +102,7 @@ def preview_job(*, job: ImportJob, mapping: dict, saved_mapping: ColumnMapping |
     if errors:
         raise MappingError(" ".join(errors))
     area = area_for(agency=job.agency, mapping=mapping, header=table.header, rows=rows)
-    with importing.open_table(job_path(job), job.original_name) as table:
+    with importing.open_table(job_path(job), job.original_name, table.encoding) as table:
         result = importing.preview(table, mapping, area)
     job.mapping_used = mapping
     job.mapping = saved_mapping
@@ -398,7 +398,7 @@ def run_import(job_id: int, *, check: Callable[[int, int], bool] | None = None) 
     try:
         table, rows = read_sample(job)
         area = area_for(agency=job.agency, mapping=job.mapping_used, header=table.header, rows=rows)
-        with importing.open_table(job_path(job), job.original_name) as table:
+        with importing.open_table(job_path(job), job.original_name, table.encoding) as table:
             job.file_size = job.file_size or table.size
             result = load_table(
                 agency=job.agency,
