@@ -123,7 +123,12 @@ def test_progress_fragment_polls_while_running_and_cancel(client_for, alice, riv
     assert fragment.strip().startswith('<div id="job-status"')
     assert 'hx-trigger="every 1s"' in fragment and "42%" in fragment
     assert "<html" not in fragment
-    client.post(reverse("dashboard:import-cancel", args=[riverton.slug, job.pk]))
+    response = client.post(
+        reverse("dashboard:import-cancel", args=[riverton.slug, job.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.content.decode().strip().startswith('<div id="job-status"')
+    assert "Cancelling" in response.content.decode()
     job.refresh_from_db()
     assert job.cancel_requested
     assert "Cancelling" in client.get(url).content.decode()
