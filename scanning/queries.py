@@ -262,11 +262,7 @@ def round_results(round_) -> RoundResults:
     entries = list(round_.entries.select_related("candidate"))
     candidates = {e.candidate_id: e.candidate for e in entries}
     criteria = list(round_.criteria.all())
-    ballots = list(
-        round_.ballots.only(
-            "sector", "ranking", "scores", "dots", "approvals", "recusals", "reason", "member"
-        ).order_by("id")
-    )
+    ballots = list(round_.ballots.order_by("id"))
     counted = tally.tally(
         method=round_.method,
         candidates=[e.candidate_id for e in entries],
