@@ -468,6 +468,7 @@ CITY = [
         "constituency": "Cyclists and pedestrians",
         "geography": "city",
         "reason": "Says traffic enforcement targets cyclists, not speeding drivers on Route 9.",
+        "referred_by_person": "Rosa Martinez",
         "reps": [("Sam Okonkwo", "Board chair", -400, -20, None)],
     },
     {
@@ -571,10 +572,15 @@ def _seed_agency(agency, specs, users):
                     },
                 )
     for spec in specs:
+        organization = by_name[spec["name"]]
         if spec.get("referred_by"):
-            organization = by_name[spec["name"]]
             organization.recommended_by_organization = by_name[spec["referred_by"]]
             organization.save(update_fields=["recommended_by_organization"])
+        if spec.get("referred_by_person"):
+            organization.recommended_by_person = Person.objects.get(
+                agency=agency, full_name=spec["referred_by_person"]
+            )
+            organization.save(update_fields=["recommended_by_person"])
     return by_name
 
 

@@ -5,6 +5,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -33,6 +34,7 @@ from communitymap.models import (
     Area,
     ImportBatch,
     PartnerType,
+    RelationshipStatus,
     Stance,
 )
 from communitymap.worksheet import build_worksheet, columns
@@ -159,6 +161,7 @@ def organization_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
+        "pipeline": _pipeline(request.agency) if not request.htmx else None,
         "form": form,
         "page": page,
         "organizations": [organizations[pk] for pk in ids],
@@ -169,6 +172,12 @@ def organization_list(request):
     if request.htmx and not request.htmx.boosted:
         return render(request, "communitymap/organization_list.html#results", context)
     return render(request, "communitymap/organization_list.html", context)
+
+
+def _pipeline(agency):
+    """How many organizations are at each step of the relationship pipeline."""
+    counts = dict(agency.organizations.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in RelationshipStatus.choices]
 
 
 @agency_view(min_role=Role.STAFF)
