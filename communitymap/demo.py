@@ -509,9 +509,9 @@ def _seed_agency(agency, specs, users):
         owner = users.get(spec.get("owner", ""))
         organization, _ = Organization.objects.update_or_create(
             agency=agency,
-            normalized_name=normalize_name(spec["name"]),
+            name=spec["name"],
             defaults={
-                "name": spec["name"],
+                "normalized_name": normalize_name(spec["name"]),
                 "name_trigrams": trigrams(spec["name"]),
                 "partner_type": spec["type"],
                 "areas": [str(a) for a in spec["areas"]],

@@ -41,6 +41,7 @@ class OrganizationForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What they said or did. Needed for a supporter, neutral or critic stance.",
     )
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     not_a_duplicate = forms.BooleanField(
         required=False, label="Yes, this is a different organization: add it anyway"
@@ -90,7 +91,10 @@ class OrganizationForm(forms.ModelForm):
             ].label = "Yes, keep this name: it is a different organization"
         self.fields["recommended_by_organization"].queryset = others
         self.fields["recommended_by_person"].queryset = agency.people.only("id", "full_name")
-        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["owner"].empty_label = "Nobody yet"
+        self.fields["recommended_by_organization"].empty_label = "—"
+        self.fields["recommended_by_person"].empty_label = "—"
+        self.fields["geography"].choices = [("", "Not known"), *Geography.choices]
 
     def clean(self):
         data = super().clean()
