@@ -299,3 +299,58 @@ def test_decision_needs_a_closed_round_and_a_rationale(alice, named_round):
     with pytest.raises(Exception, match="rationale"):
         services.record_decision(round_=named_round, decided_by=alice, rationale=" ")
     assert not Decision.objects.exists()
+
+
+def test_score_dot_and_approval_ballots_through_the_form(
+    client_for, bob, riverton, team_and_voters, candidates
+):
+    team = team_and_voters[0]
+    ids = [c.pk for c in candidates]
+    client = client_for(bob)
+
+    score = open_round(riverton, team, candidates, method="score", secret=False, title="Score")
+    criteria = list(score.criteria.values_list("pk", flat=True))
+    data = {
+        "based_on": "0",
+        f"score_{ids[0]}_{criteria[0]}": "5",
+        f"score_{ids[1]}_{criteria[0]}": "2",
+    }
+    assert client.post(ballot_url(score), data).status_code == 302
+    assert Ballot.objects.get(round=score).scores == {
+        str(ids[0]): {str(criteria[0]): 5},
+        str(ids[1]): {str(criteria[0]): 2},
+    }
+
+    dot = open_round(
+        riverton, team, candidates, method="dot", dots_per_voter=5, secret=False, title="D"
+    )
+    too_many = {"based_on": "0", f"dots_{ids[0]}": "4", f"dots_{ids[1]}": "3"}
+    response = client.post(ballot_url(dot), too_many)
+    assert "You placed 7 dots but each member has 5. Take away 2." in response.content.decode()
+    assert not Ballot.objects.filter(round=dot).exists()
+    client.post(ballot_url(dot), {"based_on": "0", f"dots_{ids[0]}": "4", f"dots_{ids[1]}": "1"})
+    assert Ballot.objects.get(round=dot).dots == {str(ids[0]): 4, str(ids[1]): 1}
+
+    approval = open_round(riverton, team, candidates, method="approval", secret=False, title="A")
+    client.post(
+        ballot_url(approval),
+        {"based_on": "0", f"approve_{ids[0]}": "on", f"approve_{ids[2]}": "on"},
+    )
+    assert Ballot.objects.get(round=approval).approvals == [ids[0], ids[2]]
+
+
+def test_staff_record_an_amendment_through_the_page(client_for, alice, named_round):
+    services.close_round(round_=named_round, closed_by=alice)
+    first, second = [e.candidate for e in named_round.entries.all()][:2]
+    url = reverse(
+        "scanning:decision-create",
+        kwargs={"agency_slug": named_round.agency.slug, "round_id": named_round.pk},
+    )
+    client = client_for(alice)
+    client.post(url, {"adopt": [first.pk], "rationale": "Heard most."})
+    page = client.get(url).content.decode()
+    assert "Record an amendment" in page
+    client.post(url, {"adopt": [second.pk], "rationale": "Added after the hearing."})
+    decisions = list(named_round.decisions.order_by("pk"))
+    assert [d.amends_id for d in decisions] == [None, decisions[0].pk]
+    assert named_round.agency.priorities.active().count() == 2
