@@ -327,7 +327,9 @@ def main():
             f" in {time.perf_counter() - t0:.1f} s"
         )
     print(
-        f"File: {path.name}, {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB; 2 CPU cores\n"
+        f"File: {path.name}, {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB; 2 CPU cores;"
+        f" load average {os.getloadavg()[0]:.1f} at the start (other work slows wall times;"
+        " CPU seconds are what the work itself costs)\n"
     )
     results = {}
     for name in args.only.split(","):

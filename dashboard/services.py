@@ -351,13 +351,15 @@ def load_table(
             distinct = cursor.fetchone()[0]
             cursor.execute(upsert_sql(duplicates_policy), params)
         inserted, updated = cursor.fetchone()
-        logger.info(
-            "Import of %s rows: read and staged in %.1f s, upserted in %.1f s",
-            staged,
-            staged_at - started,
-            time.monotonic() - staged_at,
-        )
+        upserted_at = time.monotonic()
         cursor.execute("DROP TABLE police_import_staging")
+    logger.info(
+        "Import of %s rows: read and staged in %.1f s, upserted in %.1f s, committed in %.1f s",
+        staged,
+        staged_at - started,
+        upserted_at - staged_at,
+        time.monotonic() - upserted_at,
+    )
     problems = reader.problems
     duplicates = staged - distinct
     if duplicates:
