@@ -21,7 +21,7 @@ import urllib.request
 
 from dashboard_data import DATABASE, ROOT, SLUG, ensure_data, setup_django
 
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+PORT = int(os.environ.get("BENCH_PORT", "18765"))
 CLIENTS = 50
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -45,6 +45,13 @@ def server_env():
         DJANGO_LOG_LEVEL="WARNING",
     )
     return env
+
+
+def port_is_free():
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", PORT)) != 0
 
 
 def wait_until_up(timeout=60):
@@ -129,6 +136,8 @@ def main():
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+    if not port_is_free():
+        raise SystemExit(f"Port {PORT} is taken by another server: set BENCH_PORT.")
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),

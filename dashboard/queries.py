@@ -9,6 +9,7 @@ the two small queries that resolve the agency and its data version.
 """
 
 import datetime as dt
+import hashlib
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -105,12 +106,14 @@ def data_version(agency, rules: privacy.Rules) -> DataVersion:
     return DataVersion(stamp=stamp, last_import=last_import, boundaries=boundaries)
 
 
-def _cached(agency, version: DataVersion, name: str, key_parts, compute):
-    key = f"cs360:public:{agency.pk}:{name}:{hash((version.stamp, key_parts))}"
+def _cached(agency, version: DataVersion, name: str, key_parts, compute, seconds=CACHE_SECONDS):
+    # A stable digest (not hash()), so processes sharing a cache server agree on keys.
+    digest = hashlib.sha1(repr((version.stamp, key_parts)).encode()).hexdigest()
+    key = f"cs360:public:{agency.pk}:{name}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        cache.set(key, value, seconds)
     return value
 
 

@@ -11,9 +11,11 @@ import json
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from dashboard import charts, queries
@@ -82,13 +84,63 @@ def _common(agency, rules, version):
     }
 
 
+def _rendered(request, agency, version, template, build):
+    """The HTML of a data fragment, cached per agency, data version and query string.
+
+    Aggregates are cached too, but at a million records even turning cached numbers into
+    tables and figure JSON costs more than the rest of the request; the fragment holds no
+    per-visitor content (no CSRF token, no user), so one rendering serves every visitor.
+    """
+    key = (template, request.GET.urlencode())
+    return mark_safe(  # noqa: S308 - our own template's output
+        queries.cached(agency, version, "html", key, lambda: render_to_string(template, build()))
+    )
+
+
+def _shared_page(request, agency, version, render_page, seconds):
+    """Anonymous visitors share one rendering per agency, data version, URL and htmx flag.
+
+    Public pages hold nothing personal (no CSRF token, no user), so under load a page view
+    costs two small queries (the agency and its data version) and a cache read. Logged-in
+    people get a fresh rendering.
+    """
+    if request.user.is_authenticated:
+        return render_page()
+    key = (request.get_full_path(), bool(request.htmx))
+    content = queries.cached(
+        agency, version, "page", key, lambda: render_page().content, seconds=seconds
+    )
+    return HttpResponse(content)
+
+
+# Priorities, decisions and team actions are not part of the data version: a cached
+# overview may be a minute behind them. The explorer changes only with the data version.
+OVERVIEW_SECONDS = 60
+
+
 @login_not_required
 @require_safe
 def overview(request, agency_slug):
     agency, rules, version = _public(agency_slug)
+    return _shared_page(
+        request,
+        agency,
+        version,
+        lambda: _overview_page(request, agency, rules, version),
+        OVERVIEW_SECONDS,
+    )
+
+
+def _overview_page(request, agency, rules, version):
     with timezone.override(agency.time_zone):
         context = _common(agency, rules, version)
-        context.update(_overview_police(agency, rules, version))
+        context["police_html"] = _rendered(
+            request,
+            agency,
+            version,
+            "dashboard/public_overview.html#police",
+            lambda: {**context, **_overview_police(agency, rules, version)},
+        )
         context["priorities"] = queries.public_priorities(agency, rules)
         return render(request, "dashboard/public_overview.html", context)
 
@@ -107,11 +159,27 @@ def _overview_police(agency, rules, version, *, preview=False):
 @require_safe
 def explorer(request, agency_slug):
     agency, rules, version = _public(agency_slug)
+    return _shared_page(
+        request,
+        agency,
+        version,
+        lambda: _explorer_page(request, agency, rules, version),
+        queries.CACHE_SECONDS,
+    )
+
+
+def _explorer_page(request, agency, rules, version):
     with timezone.override(agency.time_zone):
         context = _common(agency, rules, version)
-        context.update(_police_context(agency, rules, version, request.GET))
+        context["results_html"] = _rendered(
+            request,
+            agency,
+            version,
+            "dashboard/public_explorer.html#results",
+            lambda: {**context, **_police_context(agency, rules, version, request.GET)},
+        )
         if request.htmx:
-            return render(request, "dashboard/public_explorer.html#results", context)
+            return HttpResponse(context["results_html"])
         return render(request, "dashboard/public_explorer.html", context)
 
 

@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cs360.models import Role
 from cs360.permissions import agency_view
@@ -63,10 +65,13 @@ def publication_preview(request):
     version = queries.data_version(agency, rules)
     with timezone.override(agency.time_zone):
         context = _common(agency, rules, version)
-        context.update(_overview_police(agency, rules, version, preview=True))
-        explorer = _police_context(agency, rules, version, request.GET, preview=True)
-        context["explorer_charts"] = explorer.get("charts", [])
-        context["query"] = explorer.get("query", "")
-        context["priorities"] = queries.public_priorities(agency, rules)
         context["preview"] = True
+        police = {**context, **_overview_police(agency, rules, version, preview=True)}
+        explorer = _police_context(agency, rules, version, request.GET, preview=True)
+        police["explorer_charts"] = explorer.get("charts", [])
+        police["query"] = explorer.get("query", "")
+        context["police_html"] = mark_safe(  # noqa: S308 - our own template's output
+            render_to_string("dashboard/public_overview.html#police", police)
+        )
+        context["priorities"] = queries.public_priorities(agency, rules)
         return render(request, "dashboard/public_overview.html", context)
