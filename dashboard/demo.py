@@ -13,6 +13,7 @@ from django.conf import settings
 
 from dashboard import services
 from dashboard.models import PublicationSettings
+from dashboard.public_demo import publish_priorities
 
 REAL = Path(settings.BASE_DIR).parent / "shared" / "data" / "real"
 MAPPINGS = Path(__file__).resolve().parent / "example_mappings"
@@ -31,6 +32,7 @@ BOUNDARIES = [("city", "district", "chicago_police_districts.geojson", "dist_num
 
 
 def seed(world) -> None:
+    publish_priorities(world)
     if not REAL.is_dir():
         return
     for key, file_name, mapping_file, mapping_name in IMPORTS:

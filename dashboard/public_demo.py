@@ -1,0 +1,36 @@
+"""Demo: publish the adopted priorities with staff-written public summaries (no names).
+
+Called from dashboard.demo.seed, after the Scanning and Teams demos have made the
+priorities and their teams, so the demo's public dashboard shows the whole loop.
+"""
+
+SUMMARIES = {
+    "Gun violence and the fear of it in Northside": (
+        "Shootings and the fear of them keep Northside residents indoors at night. A team of "
+        "residents, youth workers, city departments and police is working on lighting, youth "
+        "outreach and focused patrols, and tracks shootings and how safe people feel."
+    ),
+    "Late-night assaults on Green Street": (
+        "Assaults along the Green Street bar district between 10 pm and 3 am, mostly involving "
+        "students. Campus and city police, bar owners and student groups are working on safe "
+        "rides home, staffing at closing time and bystander training."
+    ),
+    "Problem properties in Eastgate": (
+        "A handful of neglected rental properties generate repeated calls, code violations "
+        "and disorder. Code enforcement, tenant advocates, landlords and police are working "
+        "property by property on repairs and management plans."
+    ),
+    "Thefts from residence halls": (
+        "Laptops and packages taken from unlocked rooms and mail areas in the residence halls. "
+        "Housing, residence life and campus police are working on door alarms, package lockers "
+        "and reminders to lock up."
+    ),
+}
+
+
+def publish_priorities(world) -> None:
+    for agency in world.agencies.values():
+        for priority in agency.priorities.filter(title__in=SUMMARIES, public_summary=""):
+            priority.public_summary = SUMMARIES[priority.title]
+            priority.is_public = True
+            priority.save(update_fields=["public_summary", "is_public"])
