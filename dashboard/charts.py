@@ -93,16 +93,17 @@ def over_time(data: Explorer) -> Chart:
     current, earlier = data.over_time
     t = data.threshold
     figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=[x.isoformat() for x in earlier.x],
-            y=[_n(c) for c in earlier.cells],
-            name=earlier.label,
-            mode="lines",
-            line={"color": GREY, "width": 2, "dash": "dot"},
-            hovertemplate="%{y:,} a year earlier<extra></extra>",
+    if data.has_previous:
+        figure.add_trace(
+            go.Scatter(
+                x=[x.isoformat() for x in earlier.x],
+                y=[_n(c) for c in earlier.cells],
+                name=earlier.label,
+                mode="lines",
+                line={"color": GREY, "width": 2, "dash": "dot"},
+                hovertemplate="%{y:,} a year earlier<extra></extra>",
+            )
         )
-    )
     figure.add_trace(
         go.Scatter(
             x=[x.isoformat() for x in current.x],
@@ -126,12 +127,17 @@ def over_time(data: Explorer) -> Chart:
     for x, now, before in zip(current.x, current.cells, earlier.cells, strict=True):
         rows.append([_fmt_day(x, f.interval), now.display(t), before.display(t)])
         csv_rows.append([x.isoformat(), now.csv(), before.csv()])
+    headers = [f.interval.capitalize(), "Selected period", "A year earlier"]
+    csv_header = [f.interval + "_starting", "count", "count_year_earlier"]
+    if not data.has_previous:  # the data does not reach back a year: no comparison to show
+        rows, csv_rows = [r[:2] for r in rows], [r[:2] for r in csv_rows]
+        headers, csv_header = headers[:2], csv_header[:2]
     what = "calls for service" if f.source == "calls" else "incidents"
     total, previous = data.total, data.previous_total
     if total.value is None:
         summary = f"Fewer than {t} {what} were recorded from {f.describe()}."
     else:
-        change = _pct_change(total.value, previous.value)
+        change = _pct_change(total.value, previous.value) if data.has_previous else ""
         summary = f"{total.value:,} {what} were recorded from {f.describe()}"
         summary += f", {change} the same dates a year earlier." if change else "."
     return Chart(
@@ -139,9 +145,9 @@ def over_time(data: Explorer) -> Chart:
         title=f"{what.capitalize()} by {f.interval}",
         summary=summary,
         figure=to_json(figure),
-        headers=[f.interval.capitalize(), "Selected period", "A year earlier"],
+        headers=headers,
         rows=rows,
-        csv_rows=[[f.interval + "_starting", "count", "count_year_earlier"], *csv_rows],
+        csv_rows=[csv_header, *csv_rows],
     )
 
 

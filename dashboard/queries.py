@@ -336,6 +336,7 @@ class Explorer:
     density: list[tuple[float, float, int]] = field(default_factory=list)
     sensitive_share: privacy.Cell | None = None
     choropleth: dict | None = None  # {"layer", "geojson", "rows": [(key, name, Cell)]}
+    has_previous: bool = True  # the data reaches back to the same dates a year earlier
 
 
 def _where(agency, rules: privacy.Rules, f: Filters, cat: Catalog, *, since):
@@ -420,6 +421,7 @@ def explorer(agency, rules: privacy.Rules, version: DataVersion, f: Filters, cat
         heatmap=[grid_cells[i * 7 : (i + 1) * 7] for i in range(len(BANDS))],
         density=[(lat, lon, n) for lat, lon, n in density_rows],
         sensitive_share=privacy.suppressed_total([sensitive], t),
+        has_previous=bool(cat.first_date and cat.first_date <= _year_before(f.end)),
     )
     return result
 
@@ -739,12 +741,15 @@ def _for_candidate(rows, candidate_id):
     ]
 
 
-def _labelled_counts(rows, key, labels, rules):
+def _labelled_counts(rows, key, labels, rules, *, suppress=True):
     totals: dict[str, int] = {}
     for r in rows:
         totals[r[key]] = totals.get(r[key], 0) + r["n"]
     items = sorted(totals.items(), key=lambda kv: -kv[1])
-    cells = rules.suppress([n for _, n in items])
+    if suppress:
+        cells = rules.suppress([n for _, n in items])
+    else:
+        cells = [privacy.Cell(n, threshold=rules.threshold) for _, n in items]
     return [(labels.get(k, k or "Not recorded"), c) for (k, _), c in zip(items, cells, strict=True)]
 
 
@@ -754,6 +759,12 @@ def _priority_blocks(p, rules, channels, respondents, quotes, sectors, actions, 
 
     mine = _for_candidate(channels, p.candidate_id)
     heard_total = sum(r["n"] for r in mine)
+    respondent_cells = _labelled_counts(
+        _for_candidate(respondents, p.candidate_id),
+        "respondent_kind",
+        dict(RespondentKind.choices),
+        rules,
+    )
     decision = p.decision
     snapshot = decision.results_snapshot or {}
     row = next((r for r in snapshot.get("rows", []) if r.get("candidate") == p.candidate_id), None)
@@ -788,13 +799,13 @@ def _priority_blocks(p, rules, channels, respondents, quotes, sectors, actions, 
         "priority": p,
         "summary": p.public_summary,
         "heard_total": privacy.suppressed_total([heard_total], rules.threshold),
-        "channels": _labelled_counts(mine, "activity__kind", dict(ActivityKind.choices), rules),
-        "respondents": _labelled_counts(
-            _for_candidate(respondents, p.candidate_id),
-            "respondent_kind",
-            dict(RespondentKind.choices),
-            rules,
+        # How comments came in (meetings, calls...) says nothing about a person: shown as
+        # is. Who spoke (youth, business owners...) can single someone out: suppressed.
+        "channels": _labelled_counts(
+            mine, "activity__kind", dict(ActivityKind.choices), rules, suppress=False
         ),
+        "respondents": [(label, cell) for label, cell in respondent_cells if cell.value],
+        "respondents_hidden": any(cell.suppressed for _, cell in respondent_cells),
         "quotes": _for_candidate(quotes, p.candidate_id)[:3],
         "decided_on": decision.decided_at,
         "ballots": decision.ballots_counted,

@@ -226,3 +226,10 @@ def test_query_count_does_not_grow_with_the_data(client, riverton, path):
     # Cold: agency, data version, then each aggregate in its own transaction (SAVEPOINT,
     # SET LOCAL work_mem, query, RELEASE). Warm: the agency and the data version.
     assert cold <= 18 and warm <= 3
+
+
+def test_no_comparison_when_the_data_does_not_reach_back_a_year(client, published):
+    rows = rows_of(client.get("/p/riverton-pd/data/over-time.csv"))
+    assert rows[0] == ["month_starting", "count"]
+    html = body(client.get("/p/riverton-pd/data/"))
+    assert "no records from a year earlier to compare with" in html
