@@ -267,6 +267,8 @@ class PublicationSettings(models.Model):
         help_text="Categories shown on the public dashboard; empty means every non-sensitive one.",
     )
     police_data_public = models.BooleanField(default=False)
+    # {"<priority id>": ["CATEGORY", ...]}: the police data trend shown with each priority.
+    priority_categories = models.JSONField(default=dict, blank=True)
     data_note = models.TextField(
         blank=True, help_text="What the published data does and does not include, in plain words."
     )
