@@ -407,3 +407,15 @@ def sparkline(series_x: list[dt.date], values: list[int | None], *, height=120) 
 
 def config_json() -> str:
     return json.dumps(CONFIG)
+
+
+def trend_sentence(trend: dict) -> str:
+    """One sentence for a priority's police data trend (see queries.priority_trends)."""
+    f, total, previous = trend["filters"], trend["total"], trend["previous"]
+    what = ", ".join(name.lower() for name in trend["categories"])
+    period = f"{f.start:%B %Y} to {f.end:%B %Y}"
+    if total.value is None:
+        return f"Fewer than {total.threshold} records of {what} from {period}."
+    sentence = f"{total.value:,} records of {what} from {period}"
+    change = _pct_change(total.value, previous.value) if previous is not None else ""
+    return sentence + (f", {change} the twelve months before." if change else ".")

@@ -127,13 +127,33 @@ class PublicationForm(forms.ModelForm):
         }
         widgets = {"data_note": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), priorities=(), **kwargs):
         super().__init__(*args, **kwargs)
+        linked = self.instance.priority_categories or {}
+        self.priority_fields = []
+        for priority in priorities:
+            name = f"priority_{priority.pk}"
+            self.fields[name] = CategoriesField(
+                label=f"Police data for “{priority.title}”",
+                required=False,
+                choices=[(c, c) for c in categories],
+                initial=linked.get(str(priority.pk), []),
+                help_text="The categories whose trend is shown with this priority.",
+            )
+            self.priority_fields.append((priority, name))
         chosen = list(self.instance.published_categories or [])
         choices = sorted(set(categories) | set(chosen))
         self.fields["published_categories"].choices = [(c, c) for c in choices]
         self.fields["suppression_threshold"].min_value = 1
         self.fields["suppression_threshold"].widget.attrs.update(min=1, max=100)
+
+    def save(self, commit=True):
+        self.instance.priority_categories = {
+            str(priority.pk): self.cleaned_data[name]
+            for priority, name in self.priority_fields
+            if self.cleaned_data.get(name)
+        }
+        return super().save(commit)
 
     def clean_suppression_threshold(self):
         value = self.cleaned_data["suppression_threshold"]

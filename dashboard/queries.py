@@ -820,3 +820,70 @@ def _priority_blocks(p, rules, channels, respondents, quotes, sectors, actions, 
         "actions_done": sum(1 for a in team_actions if a["status"] == ActionItem.Status.DONE),
         "metrics": [m for m in metrics if m.team_id == p.team_id],
     }
+
+
+def priority_trends(agency, rules: privacy.Rules, version: DataVersion, cat: Catalog) -> dict:
+    """Monthly counts over the last twelve months of data for each priority's categories.
+
+    One query for every priority together (cached per data version; the mapping lives in
+    PublicationSettings, whose changes change the version). Only published, frequent
+    categories count; the rest of the mapping is ignored.
+    """
+    settings = getattr(agency, "publication_settings", None)
+    mapping = {
+        int(pk): [c for c in names if c in cat.categories]
+        for pk, names in ((settings.priority_categories or {}) if settings else {}).items()
+        if str(pk).isdigit()
+    }
+    mapping = {pk: names for pk, names in mapping.items() if names}
+    if not mapping or not cat.last_date:
+        return {}
+    end = cat.last_date
+    start = (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    f = Filters(source=cat.sources[0][0] if cat.sources else "incidents", start=start, end=end)
+    tz = _tz(agency)
+    since = dt.datetime.combine(_year_before(start), dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    wanted = sorted({c for names in mapping.values() for c in names})
+
+    def compute():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT {_category_sql()} AS cat,
+                       date_trunc('month', occurred_at AT TIME ZONE %s)::date, count(*)
+                  FROM dashboard_policerecord
+                 WHERE agency_id = %s AND source = %s AND occurred_at >= %s
+                   AND occurred_at < %s AND {_category_sql()} = ANY(%s)
+                 GROUP BY 1, 2
+                """,
+                [agency.time_zone, agency.pk, f.source, since, until, wanted],
+            )
+            return cursor.fetchall()
+
+    rows = _cached(agency, version, "priority-trends", tuple(wanted), compute)
+    xs = _bucket_axis(f)
+    trends = {}
+    for pk, names in mapping.items():
+        by_month: dict = {}
+        previous = 0
+        for category, month, n in rows:
+            if category not in names:
+                continue
+            if month >= start:
+                by_month[month] = by_month.get(month, 0) + n
+            else:
+                previous += n
+        counts = [by_month.get(x, 0) for x in xs]
+        has_previous = bool(cat.first_date and cat.first_date <= _year_before(start))
+        trends[pk] = {
+            "categories": names,
+            "x": xs,
+            "cells": rules.suppress(counts),
+            "total": privacy.suppressed_total(counts, rules.threshold),
+            "previous": privacy.suppressed_total([previous], rules.threshold)
+            if has_previous
+            else None,
+            "filters": f,
+        }
+    return trends

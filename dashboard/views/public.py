@@ -141,8 +141,31 @@ def _overview_page(request, agency, rules, version):
             "dashboard/public_overview.html#police",
             lambda: {**context, **_overview_police(agency, rules, version)},
         )
-        context["priorities"] = queries.public_priorities(agency, rules)
+        context["priorities"] = with_trends(
+            agency, rules, version, queries.public_priorities(agency, rules)
+        )
         return render(request, "dashboard/public_overview.html", context)
+
+
+def with_trends(agency, rules, version, priorities, *, preview=False):
+    """Add each priority's related police data trend, when staff linked categories to it."""
+    if not priorities or not (rules.police_data_public or preview):
+        return priorities
+    catalog = queries.catalog(agency, rules, version, None)
+    trends = queries.priority_trends(agency, rules, version, catalog)
+    for item in priorities:
+        trend = trends.get(item["priority"].pk)
+        if trend:
+            values = [cell.value for cell in trend["cells"]]
+            item["trend"] = {
+                **trend,
+                "figure": charts.sparkline(trend["x"], values),
+                "summary": charts.trend_sentence(trend),
+                "query": urlencode({"category": trend["categories"][0]})
+                if len(trend["categories"]) == 1
+                else "",
+            }
+    return priorities
 
 
 def _overview_police(agency, rules, version, *, preview=False):

@@ -11,7 +11,7 @@ from cs360.permissions import agency_view
 from dashboard import queries
 from dashboard.models import PublicationSettings
 from dashboard.public_forms import PublicationForm
-from dashboard.views.public import _common, _overview_police, _police_context
+from dashboard.views.public import _common, _overview_police, _police_context, with_trends
 
 
 def _settings(agency):
@@ -42,6 +42,7 @@ def publication(request):
         request.POST or None,
         instance=settings,
         categories=_all_categories(agency, unrestricted, version),
+        priorities=list(agency.priorities.active().order_by("rank", "title")),
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -73,5 +74,7 @@ def publication_preview(request):
         context["police_html"] = mark_safe(  # noqa: S308 - our own template's output
             render_to_string("dashboard/public_overview.html#police", police)
         )
-        context["priorities"] = queries.public_priorities(agency, rules)
+        context["priorities"] = with_trends(
+            agency, rules, version, queries.public_priorities(agency, rules), preview=True
+        )
         return render(request, "dashboard/public_overview.html", context)

@@ -46,3 +46,23 @@ def records(agency, n, *, start=dt.datetime(2025, 1, 6, 12, tzinfo=dt.UTC), pref
         )
     PoliceRecord.objects.bulk_create(rows)
     return rows
+
+
+def public_priority(agency, title="Thefts from parked cars"):
+    """An adopted, public priority with its advisory-team decision (no team, no inputs)."""
+    from scanning.models import Decision, Priority, PriorityRound
+    from teams.models import Team
+    from tests.factories import TeamFactory
+
+    advisory = TeamFactory(agency=agency, kind=Team.Kind.ADVISORY, name=f"{title} advisory")
+    round_ = PriorityRound.objects.create(
+        agency=agency, team=advisory, title="Priorities", closes_at=timezone.now()
+    )
+    decision = Decision.objects.create(agency=agency, round=round_, rationale="Adopted.")
+    return Priority.objects.create(
+        agency=agency,
+        title=title,
+        decision=decision,
+        is_public=True,
+        public_summary="Fewer thefts from parked cars downtown.",
+    )

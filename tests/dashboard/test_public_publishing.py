@@ -71,3 +71,31 @@ def test_preview_shows_unpublished_police_data_to_staff_only(client_for, alice, 
     assert "THEFT" not in client.get("/p/riverton-pd/").content.decode()
     other = client.get("/a/riverton-pd/dashboard/publication/preview/")
     assert other.status_code == 302  # anonymous: sent to log in
+
+
+def test_priority_shows_the_trend_of_the_police_categories_staff_link(
+    client_for, dave, riverton, client
+):
+    from tests.dashboard.public_data import public_priority
+
+    publish(riverton)
+    records(riverton, 400)
+    finish_import(riverton)
+    priority = public_priority(riverton)
+    response = client_for(dave).post(
+        "/a/riverton-pd/dashboard/publication/",
+        {
+            "police_data_public": "on",
+            "suppression_threshold": "5",
+            "sensitive_categories": "sex",
+            f"priority_{priority.pk}": ["THEFT"],
+        },
+    )
+    assert response.status_code == 302
+    settings = PublicationSettings.objects.get(agency=riverton)
+    assert settings.priority_categories == {str(priority.pk): ["THEFT"]}
+    client.logout()
+    html = client.get("/p/riverton-pd/").content.decode()
+    assert "Police data: Theft" in html
+    assert "100 records of theft from" in html
+    assert "?category=THEFT" in html
