@@ -13,7 +13,7 @@ from django.conf import settings
 
 from dashboard import services
 from dashboard.models import PublicationSettings
-from dashboard.public_demo import publish_priorities
+from dashboard.public_demo import link_police_categories, publish_priorities
 
 REAL = Path(settings.BASE_DIR).parent / "shared" / "data" / "real"
 MAPPINGS = Path(__file__).resolve().parent / "example_mappings"
@@ -76,3 +76,4 @@ def seed(world) -> None:
             name_property=name_property,
             uploaded_by=None,
         )
+    link_police_categories(world)

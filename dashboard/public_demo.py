@@ -28,6 +28,29 @@ SUMMARIES = {
 }
 
 
+# The police data categories whose trend is shown with each priority (see the seeded data).
+CATEGORIES = {
+    "Gun violence and the fear of it in Northside": ["WEAPONS VIOLATION"],
+    "Late-night assaults on Green Street": ["BATTERY", "SIMPLE ASSAULT"],
+    "Problem properties in Eastgate": ["CRIMINAL DAMAGE"],
+    "Thefts from residence halls": ["THEFT", "THEFT-<$500", "THEFT >$500"],
+}
+
+
+def link_police_categories(world) -> None:
+    """Run after the police data is imported; only links a priority not linked yet."""
+    from dashboard.models import PublicationSettings
+
+    for agency in world.agencies.values():
+        settings, _ = PublicationSettings.objects.get_or_create(agency=agency)
+        linked = dict(settings.priority_categories or {})
+        for priority in agency.priorities.filter(title__in=CATEGORIES):
+            linked.setdefault(str(priority.pk), CATEGORIES[priority.title])
+        if linked != settings.priority_categories:
+            settings.priority_categories = linked
+            settings.save(update_fields=["priority_categories", "updated_at"])
+
+
 def publish_priorities(world) -> None:
     for agency in world.agencies.values():
         for priority in agency.priorities.filter(title__in=SUMMARIES, public_summary=""):
