@@ -165,9 +165,7 @@ class AffiliationFactory(factory.django.DjangoModelFactory):
         model = Affiliation
 
     agency = factory.SubFactory(AgencyFactory)
-    organization = factory.SubFactory(
-        OrganizationFactory, agency=factory.SelfAttribute("..agency")
-    )
+    organization = factory.SubFactory(OrganizationFactory, agency=factory.SelfAttribute("..agency"))
     person = factory.SubFactory(PersonFactory, agency=factory.SelfAttribute("..agency"))
     role_title = "President"
     start_date = factory.LazyFunction(lambda: __import__("datetime").date(2025, 8, 20))

@@ -1,7 +1,6 @@
 """A crime analyst imports a real export: upload, map columns, preview, import, progress."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,13 +8,12 @@ from playwright.sync_api import expect
 from dashboard import services
 from tests.browser.conftest import shot
 from tests.factories import ImportJobFactory
+from tests.real_data import REAL, needs_real_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REAL = Path(__file__).parents[2].parent / "shared/data/real"
 
-
-@pytest.mark.skipif(not REAL.is_dir(), reason="shared/data/real is not beside the repo")
+@needs_real_data
 def test_staff_imports_a_real_export(page, log_in, alice, riverton, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     # Queue the import without running it, so the page shows the waiting progress bar

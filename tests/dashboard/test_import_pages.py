@@ -2,7 +2,6 @@
 
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,8 +10,8 @@ from django.urls import reverse
 
 from dashboard.models import Boundary, ImportJob
 from tests.factories import ImportJobFactory, PoliceRecordFactory
+from tests.real_data import REAL, needs_real_data
 
-REAL = Path(__file__).parents[2].parent / "shared/data/real"
 CSV = (
     "Incident No;Date Occurred;Call Type;Beat;Location;Latitude;Longitude\n"
     "24-001;03/01/2024 08:00;THEFT;0111;123 MAIN ST;41.88;-87.63\n"
@@ -225,7 +224,7 @@ def test_command_exit_codes(tmp_path, riverton):
 # --- Boundaries ----------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="shared/data/real is not beside the repo")
+@needs_real_data
 def test_chicago_districts_join_zero_padded_codes(client_for, alice, riverton):
     for district in ["006", "017", "031", "099"]:
         PoliceRecordFactory(agency=riverton, district=district)
@@ -243,7 +242,7 @@ def test_chicago_districts_join_zero_padded_codes(client_for, alice, riverton):
     assert layer["matched"] == ["006", "017", "031"] and layer["unmatched"] == ["099"]
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="shared/data/real is not beside the repo")
+@needs_real_data
 def test_denver_neighborhoods_join_names_to_slugs(client_for, alice, riverton):
     PoliceRecordFactory(agency=riverton, area_code="gateway-green-valley-ranch")
     PoliceRecordFactory(agency=riverton, area_code="five-points")

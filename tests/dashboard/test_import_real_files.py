@@ -17,11 +17,11 @@ from django.urls import reverse
 from dashboard import services
 from dashboard.models import ImportJob
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.real_data import REAL, needs_real_data
 
-REAL = Path(__file__).parents[2].parent / "shared/data/real"
 MAPPINGS = Path(__file__).parents[2] / "dashboard/example_mappings"
 
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="shared/data/real is not beside the repo")
+pytestmark = needs_real_data
 
 
 def read_csv(name, encoding="utf-8"):
