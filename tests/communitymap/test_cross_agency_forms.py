@@ -81,3 +81,24 @@ def test_name_check_ignores_an_organization_id_of_another_agency(
     )
     assert response.status_code == 200
     assert "Student Senate" not in response.content.decode().replace("Riverton Student Senate", "")
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_htmx_searches_find_only_the_agency_own_records(client_for, alice, riverton, state_u):
+    OrganizationFactory(agency=state_u, name="Student Senate Campus")
+    PersonFactory(agency=state_u, full_name="Dana Campus")
+    OrganizationFactory(agency=riverton, name="Northside Campus Ministry")
+    PersonFactory(agency=riverton, full_name="Pat Campus")
+    client = client_for(alice)
+
+    organizations = client.get(f"{MAP}/organizations/", {"q": "Campus"}, **HTMX)
+    html = organizations.content.decode()
+    assert "Northside Campus Ministry" in html and "Student Senate" not in html
+    people = client.get(f"{MAP}/people/", {"q": "Campus"}, **HTMX)
+    html = people.content.decode()
+    assert "Pat Campus" in html and "Dana Campus" not in html
+    export = client.get(f"{MAP}/organizations/export/", {"q": "Campus"})
+    text = b"".join(export.streaming_content).decode()
+    assert "Northside Campus Ministry" in text and "Student Senate" not in text
