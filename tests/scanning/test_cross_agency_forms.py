@@ -93,3 +93,34 @@ def test_round_refuses_a_team_and_candidates_of_another_agency(
     assert "Select a valid choice" in errors["team"][0]
     assert "Select a valid choice" in errors["candidates"][0]
     assert not PriorityRound.objects.exists()
+
+
+def test_input_edit_refuses_a_topic_candidate_or_organization_of_another_agency(
+    client_for, alice, riverton, state_u
+):
+    from scanning.models import Topic
+
+    item = InputFactory(activity=ScanningActivityFactory(agency=riverton))
+    topic = Topic.objects.create(agency=state_u, name="Bike theft")
+    candidate = CandidateProblemFactory(agency=state_u)
+    organization = OrganizationFactory(agency=state_u, name="Student Senate")
+    response = client_for(alice).post(
+        _url("input-edit", riverton, input_id=item.pk),
+        {
+            "text": "Changed text",
+            "theme": item.theme,
+            "respondent_kind": item.respondent_kind,
+            "place_kind": item.place_kind,
+            "place_name": item.place_name,
+            "strength": 2,
+            "topics": [topic.pk],
+            "candidate": candidate.pk,
+            "organization": organization.pk,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"topics", "candidate", "organization"} == set(errors)
+    item.refresh_from_db()
+    assert item.text != "Changed text" and item.candidate is None
+    assert not item.topics.exists()
