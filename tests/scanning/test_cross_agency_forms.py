@@ -124,3 +124,26 @@ def test_input_edit_refuses_a_topic_candidate_or_organization_of_another_agency(
     item.refresh_from_db()
     assert item.text != "Changed text" and item.candidate is None
     assert not item.topics.exists()
+
+
+def test_starting_a_priority_team_refuses_people_of_another_agency(
+    client_for, alice, riverton, state_u
+):
+    from teams.models import Team
+    from tests.dashboard.public_data import public_priority
+    from tests.factories import PersonFactory
+
+    priority = public_priority(riverton, title="Thefts from parked cars")
+    theirs = PersonFactory(agency=state_u, full_name="Dana Campus")
+    before = set(Team.objects.values_list("pk", flat=True))
+    response = client_for(alice).post(
+        _url("priority-start-team", riverton, priority_id=priority.pk),
+        {"name": "Parked cars team", "others": [theirs.pk], "lead": theirs.pk},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "Select a valid choice" in errors["others"][0]
+    assert "Select a valid choice" in errors["lead"][0]
+    assert set(Team.objects.values_list("pk", flat=True)) == before
+    priority.refresh_from_db()
+    assert priority.team_id is None
