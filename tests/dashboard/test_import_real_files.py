@@ -6,7 +6,7 @@ import csv
 import json
 import re
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from dashboard import services
-from dashboard.models import ImportJob
+from dashboard.models import ImportJob, PublicationSettings
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.real_data import REAL, needs_real_data
 
@@ -63,6 +63,39 @@ def import_through_browser(client, settings, tmp_path, django_capture_on_commit_
     return run
 
 
+def assert_public_dashboard_matches(client, agency, expected_by_category, *, start=None):
+    """A resident's view: publish the data, read the public "by category" chart's CSV over
+    the whole period, and compare it with counts computed independently from the file.
+
+    Every category the chart shows must carry its exact count; rare or sensitive values may
+    be grouped or left out, but the file's most common category must be there.
+    """
+    PublicationSettings.objects.update_or_create(
+        agency=agency, defaults={"police_data_public": True}
+    )
+    first, last = local_range(agency)
+    first = start or first
+    source = agency.police_records.values_list("source", flat=True).first()
+    client.logout()
+    response = client.get(
+        reverse("public:chart-csv", args=[agency.slug, "by-category"]),
+        {"start": _day(first).isoformat(), "end": last.date().isoformat(), "source": source},
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(response.content.decode().splitlines()))
+    assert rows[0] == ["category", "count"]
+    shown = {category: int(count) for category, count in rows[1:] if category != "Other"}
+    assert shown, "the public chart shows no category"
+    for category, count in shown.items():
+        assert count == expected_by_category[category], category
+    top, _ = expected_by_category.most_common(1)[0]
+    assert top in shown
+
+
+def _day(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
 def local_range(agency, field="occurred_at"):
     tz = ZoneInfo(agency.time_zone)
     values = agency.police_records.order_by(field).values_list(field, flat=True)
@@ -70,7 +103,7 @@ def local_range(agency, field="occurred_at"):
 
 
 @pytest.mark.django_db
-def test_chicago(import_through_browser):
+def test_chicago(import_through_browser, client):
     rows = read_csv("chicago_crimes_2024_sample.csv", encoding="utf-8-sig")
     agency, job = import_through_browser(
         "chicago_crimes_2024_sample.csv", "chicago_crimes", "America/Chicago"
@@ -93,10 +126,11 @@ def test_chicago(import_through_browser):
     assert agency.police_records.filter(domestic=True).count() == sum(
         r["Domestic"] == "true" for r in rows
     )
+    assert_public_dashboard_matches(client, agency, Counter(r["Primary Type"] for r in rows))
 
 
 @pytest.mark.django_db
-def test_san_francisco(import_through_browser):
+def test_san_francisco(import_through_browser, client):
     rows = read_csv("sf_police_incident_reports_2018_sample.csv")
     agency, job = import_through_browser(
         "sf_police_incident_reports_2018_sample.csv", "sf_incident_reports", "America/Los_Angeles"
@@ -111,10 +145,11 @@ def test_san_francisco(import_through_browser):
     assert agency.police_records.filter(offense_code="03074").exists()
     assert not agency.police_records.filter(block_address__contains="\\").exists()
     assert job.problems["missing_coordinates"]["count"] == sum(not r["Latitude"] for r in rows)
+    assert_public_dashboard_matches(client, agency, by_category)
 
 
 @pytest.mark.django_db
-def test_denver(import_through_browser):
+def test_denver(import_through_browser, client):
     rows = read_csv("denver_crime_sample.csv")
     agency, job = import_through_browser(
         "denver_crime_sample.csv", "denver_crime", "America/Denver"
@@ -131,10 +166,11 @@ def test_denver(import_through_browser):
     assert not agency.police_records.filter(
         category="sexual-assault", latitude__isnull=False
     ).exists()
+    assert_public_dashboard_matches(client, agency, Counter(r["OFFENSE_CATEGORY_ID"] for r in rows))
 
 
 @pytest.mark.django_db
-def test_berkeley_calls(import_through_browser):
+def test_berkeley_calls(import_through_browser, client):
     rows = read_csv("berkeley_pd_calls_for_service_2018.csv")
     agency, job = import_through_browser(
         "berkeley_pd_calls_for_service_2018.csv", "berkeley_calls", "America/Los_Angeles"
@@ -152,10 +188,11 @@ def test_berkeley_calls(import_through_browser):
     assert agency.police_records.filter(latitude__isnull=False).count() == with_coordinates
     assert job.problems["missing_coordinates"]["count"] == len(rows) - with_coordinates == 159
     assert not agency.police_records.filter(block_address__contains="&amp;").exists()
+    assert_public_dashboard_matches(client, agency, by_legend)
 
 
 @pytest.mark.django_db
-def test_uiuc_daily_crime_log(import_through_browser):
+def test_uiuc_daily_crime_log(import_through_browser, client):
     rows = read_csv("uiuc_police_daily_crime_log_2024.csv")
     agency, job = import_through_browser(
         "uiuc_police_daily_crime_log_2024.csv", "uiuc_daily_crime_log", "America/Chicago"
@@ -178,3 +215,17 @@ def test_uiuc_daily_crime_log(import_through_browser):
     by_description = Counter(r["description"] for r in rows)
     stored = dict(agency.police_records.values_list("final_type").annotate(n=Count("id")))
     assert stored == by_description
+
+    # The log holds one offense from 1973, so the public page is read for its last year.
+    def occurred_day(row):
+        for pattern in ("%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"):
+            try:
+                return datetime.strptime(row["occurred_date_time"], pattern).date()
+            except ValueError:
+                continue
+        return datetime.strptime(row["reported_date_time"], "%Y-%m-%d %H:%M").date()
+
+    since = date(2023, 6, 1)
+    recent = Counter(r["description"] for r in rows if occurred_day(r) >= since)
+    assert sum(recent.values()) < len(rows)  # the window really leaves older offenses out
+    assert_public_dashboard_matches(client, agency, recent, start=since)
