@@ -12,7 +12,6 @@ deleted at the end. Target: under 150 ms median for each page.
 
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -29,7 +28,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pagetiming import print_page_times  # noqa: E402
 
 ORGANIZATIONS = int(os.environ.get("BENCH_ORGANIZATIONS", 5000))
 AFFILIATIONS = int(os.environ.get("BENCH_AFFILIATIONS", 20000))
@@ -123,14 +122,6 @@ def cleanup():
         agency.delete()
 
 
-def ms(seconds):
-    return seconds * 1000
-
-
-def p95(values):
-    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
-
-
 def main():
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -151,21 +142,7 @@ def main():
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     try:
-        print(f"{'page':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        for name, (url, htmx) in pages.items():
-            headers = {"HX-Request": "true"} if htmx else {}
-            assert client.get(url, headers=headers).status_code == 200, url  # Warm up.
-            times = []
-            for _ in range(RUNS):
-                with CaptureQueriesContext(connection) as queries:
-                    begun = time.perf_counter()
-                    response = client.get(url, headers=headers)
-                    times.append(time.perf_counter() - begun)
-                assert response.status_code == 200
-            print(
-                f"{name:28} {ms(statistics.median(times)):10.1f} {ms(p95(times)):8.1f} "
-                f"{len(queries.captured_queries):8}"
-            )
+        print_page_times(client, pages, runs=RUNS, width=28)
     finally:
         if not os.environ.get("BENCH_KEEP"):
             cleanup()

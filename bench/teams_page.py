@@ -13,7 +13,6 @@ is deleted at the end (BENCH_KEEP=1 keeps it). Target: team page median under 15
 
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -30,7 +29,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pagetiming import print_page_times  # noqa: E402
 
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", 30))
 METRICS = int(os.environ.get("BENCH_METRICS", 10))
@@ -182,14 +181,6 @@ def cleanup():
         agency.delete()
 
 
-def ms(seconds):
-    return seconds * 1000
-
-
-def p95(values):
-    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
-
-
 def main():
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -210,21 +201,7 @@ def main():
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     try:
-        print(f"{'page':30} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        for name, (url, htmx) in pages.items():
-            headers = {"HX-Request": "true"} if htmx else {}
-            assert client.get(url, headers=headers).status_code == 200, url  # Warm up.
-            times = []
-            for _ in range(RUNS):
-                with CaptureQueriesContext(connection) as queries:
-                    begun = time.perf_counter()
-                    response = client.get(url, headers=headers)
-                    times.append(time.perf_counter() - begun)
-                assert response.status_code == 200
-            print(
-                f"{name:30} {ms(statistics.median(times)):10.1f} {ms(p95(times)):8.1f} "
-                f"{len(queries.captured_queries):8}"
-            )
+        print_page_times(client, pages, runs=RUNS, width=30)
     finally:
         if not os.environ.get("BENCH_KEEP"):
             cleanup()
