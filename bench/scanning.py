@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 from communitymap.models import Organization, Person  # noqa: E402
 from cs360.models import Agency, Membership, Role, User  # noqa: E402
-from scanning import services  # noqa: E402
+from scanning import voting  # noqa: E402
 from scanning.models import (  # noqa: E402
     ActivityKind,
     Ballot,
@@ -126,7 +126,7 @@ def build():
     )
     on_ballot = candidates[:CANDIDATES]
     for method in ("ranked", "score", "dot", "approval"):
-        round_ = services.create_round(
+        round_ = voting.create_round(
             agency=agency,
             created_by=staff,
             team=team,
@@ -137,7 +137,7 @@ def build():
             dots_per_voter=10,
             secret=method != "score",
         )
-        services.open_round(round_=round_, opened_by=staff)
+        voting.open_round(round_=round_, opened_by=staff)
         criteria = list(round_.criteria.values_list("pk", flat=True))
         ids = [c.pk for c in on_ballot]
         VoterRecord.objects.bulk_create(

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from scanning import services
+from scanning import services, voting
 from scanning.models import (
     Ballot,
     Input,
@@ -1197,7 +1197,7 @@ def _demo_ballot(round_, member, ranking, reason=""):
 def _closed_round(agency, staff, key, advisory, candidates, rng):
     title, keys, adopted, teams = ROUNDS[key]["closed"]
     on_ballot = [candidates[k] for k in keys]
-    round_ = services.create_round(
+    round_ = voting.create_round(
         agency=agency,
         created_by=staff,
         team=advisory,
@@ -1209,7 +1209,7 @@ def _closed_round(agency, staff, key, advisory, candidates, rng):
         secret=True,
         quorum=max(1, len(_voters(advisory)) // 2),
     )
-    services.open_round(round_=round_, opened_by=staff)
+    voting.open_round(round_=round_, opened_by=staff)
     ids = [c.pk for c in on_ballot]
     for i, member in enumerate(_voters(advisory)):
         if member.sector == "police" or i % 3 == 0:
@@ -1224,8 +1224,8 @@ def _closed_round(agency, staff, key, advisory, candidates, rng):
         closes_at=past, opened_at=past - timedelta(days=10), created_at=past - timedelta(days=12)
     )
     round_.refresh_from_db()
-    services.close_round(round_=round_, closed_by=staff)
-    decision = services.record_decision(
+    voting.close_round(round_=round_, closed_by=staff)
+    decision = voting.record_decision(
         round_=round_,
         decided_by=staff,
         adopt=[candidates[k] for k in adopted],
@@ -1247,7 +1247,7 @@ def _key_of(candidates, candidate):
 def _open_round(agency, staff, key, advisory, candidates, rng, world):
     title, keys = ROUNDS[key]["open"]
     on_ballot = [candidates[k] for k in keys]
-    round_ = services.create_round(
+    round_ = voting.create_round(
         agency=agency,
         created_by=staff,
         team=advisory,
@@ -1260,7 +1260,7 @@ def _open_round(agency, staff, key, advisory, candidates, rng, world):
         reason_required=False,
         quorum=max(1, len(_voters(advisory)) // 2),
     )
-    services.open_round(round_=round_, opened_by=staff)
+    voting.open_round(round_=round_, opened_by=staff)
     demo_users = {world.users.get(k) for k in ("rosa", "priya", "jordan")} - {None}
     criteria = list(round_.criteria.all())
     for member in _voters(advisory):

@@ -345,14 +345,14 @@ def open_round(agency, team, candidates=None, **settings):
 
     from django.utils import timezone
 
-    from scanning import services
+    from scanning import voting
 
     candidates = candidates or [
         CandidateProblemFactory(agency=agency),
         CandidateProblemFactory(agency=agency),
     ]
     settings.setdefault("closes_at", timezone.now() + timedelta(days=7))
-    round_ = services.create_round(
+    round_ = voting.create_round(
         agency=agency,
         created_by=None,
         team=team,
@@ -360,4 +360,4 @@ def open_round(agency, team, candidates=None, **settings):
         candidates=candidates,
         **settings,
     )
-    return services.open_round(round_=round_, opened_by=None)
+    return voting.open_round(round_=round_, opened_by=None)

@@ -171,11 +171,11 @@ def _scanning_round(agency, user):
 
 
 def _scanning_priority(agency, user):
-    from scanning import services
+    from scanning import voting
 
     round_ = _scanning_round(agency, user)
-    services.close_round(round_=round_, closed_by=None)
-    decision = services.record_decision(
+    voting.close_round(round_=round_, closed_by=None)
+    decision = voting.record_decision(
         round_=round_,
         decided_by=None,
         adopt=[round_.entries.first().candidate],

@@ -209,7 +209,7 @@ def test_focus_group_to_priority_to_problem_solving_team(
 
 
 def test_fast_entry_and_results_on_a_phone(phone_page, log_in, alice, riverton, voters):
-    from scanning import services
+    from scanning import services, voting
     from scanning.tally import BallotData
     from tests.factories import CandidateProblemFactory, open_round
 
@@ -221,9 +221,9 @@ def test_fast_entry_and_results_on_a_phone(phone_page, log_in, alice, riverton, 
     candidates = [CandidateProblemFactory(agency=riverton, title=t) for t in TITLES.values()]
     round_ = open_round(riverton, team, candidates, secret=False)
     ids = [c.pk for c in candidates]
-    services.cast_ballot(round_=round_, user=bob, data=BallotData(ranking=ids))
-    services.cast_ballot(round_=round_, user=carl, data=BallotData(ranking=ids[1:]))
-    services.close_round(round_=round_, closed_by=alice)
+    voting.cast_ballot(round_=round_, user=bob, data=BallotData(ranking=ids))
+    voting.cast_ballot(round_=round_, user=carl, data=BallotData(ranking=ids[1:]))
+    voting.close_round(round_=round_, closed_by=alice)
 
     log_in(phone_page, alice)
     phone_page.goto(activity.get_absolute_url())

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from scanning import services
+from scanning import voting
 from scanning.models import Ballot, Decision, PriorityRound, VoterRecord
 from scanning.tally import BallotData
 from tests.conftest import member
@@ -74,12 +74,12 @@ def test_a_second_first_ballot_is_refused_and_changes_nothing(client_for, bob, n
 
 
 def test_a_ballot_after_close_is_refused(client_for, bob, carl, named_round):
-    services.close_round(round_=named_round, closed_by=carl)
+    voting.close_round(round_=named_round, closed_by=carl)
     response = client_for(bob).post(ballot_url(named_round), ranks(named_round, 0))
     assert response.status_code == 200
     assert "Voting is not open" in response.content.decode()
-    with pytest.raises(services.BallotRefused, match="closed on"):
-        services.cast_ballot(round_=named_round, user=bob, data=BallotData(ranking=[1]))
+    with pytest.raises(voting.BallotRefused, match="closed on"):
+        voting.cast_ballot(round_=named_round, user=bob, data=BallotData(ranking=[1]))
     assert not VoterRecord.objects.exists() and not Ballot.objects.exists()
 
 
@@ -88,8 +88,8 @@ def test_a_ballot_after_the_closing_time_is_refused_even_before_staff_close(bob,
         closes_at=timezone.now() - timedelta(minutes=1)
     )
     named_round.refresh_from_db()
-    with pytest.raises(services.BallotRefused, match="closed"):
-        services.cast_ballot(
+    with pytest.raises(voting.BallotRefused, match="closed"):
+        voting.cast_ballot(
             round_=named_round,
             user=bob,
             data=BallotData(ranking=[named_round.entries.first().candidate_id]),
@@ -102,10 +102,8 @@ def test_a_ranking_with_a_duplicate_is_refused(client_for, bob, named_round):
     data = {f"rank_{ids[0]}": "1", f"rank_{ids[1]}": "1", "based_on": "0"}
     response = client_for(bob).post(ballot_url(named_round), data)
     assert "You gave rank 1 to both" in response.content.decode()
-    with pytest.raises(services.BallotRefused, match="only once"):
-        services.cast_ballot(
-            round_=named_round, user=bob, data=BallotData(ranking=[ids[0], ids[0]])
-        )
+    with pytest.raises(voting.BallotRefused, match="only once"):
+        voting.cast_ballot(round_=named_round, user=bob, data=BallotData(ranking=[ids[0], ids[0]]))
     assert not Ballot.objects.exists() and not VoterRecord.objects.exists()
 
 
@@ -122,8 +120,8 @@ def test_a_vote_by_someone_without_a_vote_is_refused(client_for, alice, riverton
     from teams import services as team_services
 
     team_services.add_member(team=team, person=person, added_by=None, can_vote=False)
-    with pytest.raises(services.BallotRefused, match="Only voting members"):
-        services.cast_ballot(round_=named_round, user=observer, data=BallotData(ranking=[]))
+    with pytest.raises(voting.BallotRefused, match="Only voting members"):
+        voting.cast_ballot(round_=named_round, user=observer, data=BallotData(ranking=[]))
     assert not Ballot.objects.exists()
 
 
@@ -152,8 +150,8 @@ def test_recusal_is_recorded_and_leaves_the_candidate_out(client_for, bob, named
     # Ranking a candidate you recused from is refused.
     data = ranks(named_round, 2, based_on=1)
     data[f"recuse_{ids[2]}"] = "on"
-    with pytest.raises(services.BallotRefused, match="recused"):
-        services.cast_ballot(
+    with pytest.raises(voting.BallotRefused, match="recused"):
+        voting.cast_ballot(
             round_=named_round,
             user=bob,
             data=BallotData(ranking=[ids[2]], recusals={ids[2]}),
@@ -170,7 +168,7 @@ def test_secret_ballot_stores_no_link_to_the_voter(client_for, bob, secret_round
     page = response.content.decode()
     assert "Your secret ballot is recorded" in page
     cookie = response.cookies[f"cs360_receipt_{secret_round.pk}"].value
-    assert services.format_receipt(cookie) in page
+    assert voting.format_receipt(cookie) in page
 
     ballot = Ballot.objects.get(round=secret_round)
     assert ballot.member_id is None
@@ -188,7 +186,7 @@ def test_secret_ballot_stores_no_link_to_the_voter(client_for, bob, secret_round
 def test_secret_ballot_is_changed_with_the_receipt_and_only_with_it(client, bob, secret_round):
     client.force_login(bob)
     response = client.post(ballot_url(secret_round), ranks(secret_round, 1, 0))
-    receipt = services.format_receipt(response.cookies[f"cs360_receipt_{secret_round.pk}"].value)
+    receipt = voting.format_receipt(response.cookies[f"cs360_receipt_{secret_round.pk}"].value)
     ids = [e.candidate_id for e in secret_round.entries.all()]
 
     # This browser remembers the code: the ballot on record fills the form.
@@ -216,14 +214,14 @@ def test_secret_results_never_show_who_voted_how(
 ):
     ids = [e.candidate_id for e in secret_round.entries.all()]
     for user, first in ((bob, 0), (jordan, 0), (carl, 2)):
-        services.cast_ballot(
+        voting.cast_ballot(
             round_=secret_round,
             user=user,
             data=BallotData(ranking=[ids[first]]),
             reason=f"reason from {user.full_name}",
         )
     before = set(Ballot.objects.values_list("id", flat=True))
-    services.close_round(round_=secret_round, closed_by=alice)
+    voting.close_round(round_=secret_round, closed_by=alice)
     # Closing stores the ballots afresh in random order: new keys, same contents.
     assert not before & set(Ballot.objects.values_list("id", flat=True))
     assert sorted(b.ranking[0] for b in Ballot.objects.all()) == sorted([ids[0], ids[0], ids[2]])
@@ -241,7 +239,7 @@ def test_secret_results_never_show_who_voted_how(
 
 def test_settings_lock_once_voting_opens(client_for, alice, named_round):
     with pytest.raises(Exception, match="locked"):
-        services.update_round(round_=named_round, changed_by=alice, secret=True)
+        voting.update_round(round_=named_round, changed_by=alice, secret=True)
     response = client_for(alice).get(
         reverse(
             "scanning:round-edit",
@@ -254,7 +252,7 @@ def test_settings_lock_once_voting_opens(client_for, alice, named_round):
 
 
 def test_results_stay_hidden_until_close_even_for_admins(client_for, dave, bob, named_round):
-    services.cast_ballot(
+    voting.cast_ballot(
         round_=named_round,
         user=bob,
         data=BallotData(ranking=[named_round.entries.first().candidate_id]),
@@ -265,8 +263,8 @@ def test_results_stay_hidden_until_close_even_for_admins(client_for, dave, bob, 
 
 
 def test_closed_round_and_decision_cannot_be_changed_even_in_the_database(alice, named_round):
-    services.close_round(round_=named_round, closed_by=alice)
-    decision = services.record_decision(
+    voting.close_round(round_=named_round, closed_by=alice)
+    decision = voting.record_decision(
         round_=named_round,
         decided_by=alice,
         adopt=[named_round.entries.first().candidate],
@@ -278,7 +276,7 @@ def test_closed_round_and_decision_cannot_be_changed_even_in_the_database(alice,
         Decision.objects.filter(pk=decision.pk).update(rationale="Rewritten later")
     assert connection.is_usable()
 
-    amendment = services.record_decision(
+    amendment = voting.record_decision(
         round_=named_round,
         decided_by=alice,
         adopt=[named_round.entries.last().candidate],
@@ -294,10 +292,10 @@ def test_closed_round_and_decision_cannot_be_changed_even_in_the_database(alice,
 
 def test_decision_needs_a_closed_round_and_a_rationale(alice, named_round):
     with pytest.raises(Exception, match="Close the round"):
-        services.record_decision(round_=named_round, decided_by=alice, rationale="x")
-    services.close_round(round_=named_round, closed_by=alice)
+        voting.record_decision(round_=named_round, decided_by=alice, rationale="x")
+    voting.close_round(round_=named_round, closed_by=alice)
     with pytest.raises(Exception, match="rationale"):
-        services.record_decision(round_=named_round, decided_by=alice, rationale=" ")
+        voting.record_decision(round_=named_round, decided_by=alice, rationale=" ")
     assert not Decision.objects.exists()
 
 
@@ -340,7 +338,7 @@ def test_score_dot_and_approval_ballots_through_the_form(
 
 
 def test_staff_record_an_amendment_through_the_page(client_for, alice, named_round):
-    services.close_round(round_=named_round, closed_by=alice)
+    voting.close_round(round_=named_round, closed_by=alice)
     first, second = [e.candidate for e in named_round.entries.all()][:2]
     url = reverse(
         "scanning:decision-create",

@@ -13,7 +13,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from cs360.models import Role
-from scanning import services
+from scanning import queries, voting
 from scanning.models import Ballot, VoterRecord
 from scanning.tally import BallotData
 from tests.conftest import member
@@ -65,9 +65,9 @@ def _vote_all_at_once(secret):
         try:
             _connect()
             barrier.wait()
-            services.cast_ballot(round_=round_, user=user, data=BallotData(ranking=ranking))
+            voting.cast_ballot(round_=round_, user=user, data=BallotData(ranking=ranking))
             return user.pk, ranking, None
-        except services.BallotRefused as refusal:
+        except voting.BallotRefused as refusal:
             return user.pk, ranking, str(refusal)
         finally:
             connection.close()
@@ -87,6 +87,6 @@ def _vote_all_at_once(secret):
         assert Ballot.objects.filter(round=round_).values("member").distinct().count() == VOTERS
 
     expected_first = Counter(ranking[0] for _, ranking in accepted)
-    results = services.round_results(round_)
+    results = queries.round_results(round_)
     assert results.tally.rounds[0].counts == {c: expected_first.get(c, 0) for c in ids}
     assert results.voted == VOTERS

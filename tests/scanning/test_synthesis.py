@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cs360.home import attention_items
-from scanning import queries, services
+from scanning import queries, services, voting
 from scanning.models import BallotReminder
 from scanning.tally import BallotData
 from tests.factories import (
@@ -132,7 +132,7 @@ def test_scanning_pages_use_a_constant_number_of_queries(
         ScanningActivityFactory(agency=riverton) if i < size else None
     round_ = open_round(riverton, team_and_voters[0], candidates, hide_results_until_close=False)
     for user in [m.person.user for m in team_and_voters[1]]:
-        services.cast_ballot(
+        voting.cast_ballot(
             round_=round_, user=user, data=BallotData(ranking=[c.pk for c in candidates[:3]])
         )
     client = client_for(alice)
@@ -160,7 +160,7 @@ def test_reminders_go_once_to_members_who_have_not_voted(
     round_ = open_round(
         riverton, team_and_voters[0], closes_at=timezone.now() + timedelta(hours=20)
     )
-    services.cast_ballot(
+    voting.cast_ballot(
         round_=round_, user=bob, data=BallotData(ranking=[round_.entries.first().candidate_id])
     )
     call_command("send_ballot_reminders", stdout=io.StringIO())
@@ -174,10 +174,10 @@ def test_reminders_go_once_to_members_who_have_not_voted(
     # Staff can remind by hand, but not twice within the hour (a double click, or just
     # after the automatic reminder).
     mail.outbox.clear()
-    assert services.send_reminders(round_=round_, trigger="staff", sent_by=alice) == 0
+    assert voting.send_reminders(round_=round_, trigger="staff", sent_by=alice) == 0
     BallotReminder.objects.update(sent_at=timezone.now() - timedelta(hours=2))
-    assert services.send_reminders(round_=round_, trigger="staff", sent_by=alice) == 2
-    assert services.send_reminders(round_=round_, trigger="staff", sent_by=alice) == 0
+    assert voting.send_reminders(round_=round_, trigger="staff", sent_by=alice) == 2
+    assert voting.send_reminders(round_=round_, trigger="staff", sent_by=alice) == 0
     assert BallotReminder.objects.filter(trigger="closing_soon").count() == 2
 
 
@@ -191,7 +191,7 @@ def test_home_page_tells_a_voter_they_have_not_voted(riverton, bob, alice, team_
     round_ = open_round(riverton, team_and_voters[0], title="Spring priorities")
     texts = [i.text for i in attention_items(riverton, bob.memberships.get(agency=riverton))]
     assert any("You have not voted in “Spring priorities”" in t for t in texts)
-    services.cast_ballot(
+    voting.cast_ballot(
         round_=round_, user=bob, data=BallotData(ranking=[round_.entries.first().candidate_id])
     )
     texts = [i.text for i in attention_items(riverton, bob.memberships.get(agency=riverton))]
@@ -218,8 +218,8 @@ def test_adopted_priority_starts_a_prefilled_problem_solving_team(
     round_ = open_round(
         riverton, team_and_voters[0], [candidate, CandidateProblemFactory(agency=riverton)]
     )
-    services.close_round(round_=round_, closed_by=alice)
-    priority = services.record_decision(
+    voting.close_round(round_=round_, closed_by=alice)
+    priority = voting.record_decision(
         round_=round_, decided_by=alice, adopt=[candidate], rationale="Most heard."
     ).adopted.get()
 
@@ -256,8 +256,8 @@ def test_adopted_priority_starts_a_prefilled_problem_solving_team(
 
 def test_public_summary_needed_before_a_priority_is_public(alice, riverton, team_and_voters):
     round_ = open_round(riverton, team_and_voters[0])
-    services.close_round(round_=round_, closed_by=alice)
-    priority = services.record_decision(
+    voting.close_round(round_=round_, closed_by=alice)
+    priority = voting.record_decision(
         round_=round_, decided_by=alice, adopt=[round_.entries.first().candidate], rationale="x"
     ).adopted.get()
     with pytest.raises(Exception, match="public summary"):

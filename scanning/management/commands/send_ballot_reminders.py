@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from scanning import services
+from scanning import voting
 from scanning.models import BallotReminder
 
 
@@ -21,8 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, base_url, **options):
         total = 0
-        for round_ in services.rounds_closing_soon():
-            sent = services.send_reminders(
+        for round_ in voting.rounds_closing_soon():
+            sent = voting.send_reminders(
                 round_=round_, trigger=BallotReminder.Trigger.CLOSING_SOON, base_url=base_url
             )
             if sent:
