@@ -163,6 +163,7 @@ def build():
                 fields["member"] = m
             ballots.append(Ballot(agency=agency, round=round_, **fields))
         Ballot.objects.bulk_create(ballots)
+        voting.close_round(round_=round_, closed_by=staff)  # Secret rounds count once closed.
     return agency
 
 

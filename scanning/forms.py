@@ -237,6 +237,12 @@ class MergeForm(forms.Form):
         )
 
 
+SECRET_SHOWS_RESULTS = (
+    "A secret round always hides its results until it closes: a running tally, read after "
+    "each vote, would show how each member voted. Tick “hide results” or make the ballots named."
+)
+
+
 class RoundForm(forms.ModelForm):
     candidates = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Candidate problems on the ballot"
@@ -278,6 +284,12 @@ class RoundForm(forms.ModelForm):
             self.fields[f"weight_{key}"] = forms.DecimalField(
                 label=name, min_value=0, max_value=10, decimal_places=1, initial=weight
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("secret") and not cleaned.get("hide_results_until_close"):
+            self.add_error("hide_results_until_close", SECRET_SHOWS_RESULTS)
+        return cleaned
 
     def weights(self):
         return {key: self.cleaned_data[f"weight_{key}"] for key, _, _ in self.criteria}
@@ -494,3 +506,13 @@ class StartTeamForm(forms.Form):
         if lead and lead not in self.members():
             self.add_error("lead", "The lead must be one of the members you chose.")
         return cleaned
+
+
+class ReceiptCheckForm(forms.Form):
+    receipt = forms.CharField(
+        label="Your receipt code",
+        max_length=40,
+        help_text="The code shown when you cast your secret ballot. It is checked here and "
+        "not stored.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "XXXX-XXXX-XXXX"}),
+    )

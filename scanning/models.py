@@ -445,7 +445,14 @@ class PriorityRound(models.Model):
             models.CheckConstraint(
                 condition=~Q(method=tally.DOT) | Q(dots_per_voter__gte=1),
                 name="dot_round_has_dots",
-            )
+            ),
+            # A running tally of a secret round, read after each vote, tells who voted how.
+            models.CheckConstraint(
+                condition=Q(secret=False) | Q(hide_results_until_close=True) | Q(status="closed"),
+                name="secret_round_hides_results",
+                violation_error_message="A secret round always hides its results until it "
+                "closes: a running tally, read after each vote, would show how each member voted.",
+            ),
         ]
 
     def __str__(self):
@@ -533,8 +540,12 @@ class VoterRecord(models.Model):
     first_voted_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # Secret rounds: HMAC of (round, member) keyed with the voter's receipt code. Binds the
+    # code to this member (nobody else can use it to change the ballot) and, without the
+    # code, says nothing about which ballot is theirs.
+    receipt_check = models.CharField(max_length=64, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["receipt_check"])
 
     class Meta:
         ordering = ["first_voted_at"]

@@ -4,8 +4,10 @@ Counting happens in PostgreSQL, so a page issues the same few queries whether th
 has recorded two hundred inputs or twenty thousand.
 """
 
+import random
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Count, Q
 
@@ -16,9 +18,19 @@ from teams.models import TeamMember
 
 # Below this share of all inputs a kind of respondent, area or place counts as under-heard.
 UNDER_HEARD_SHARE = 0.05
-# In a secret round a sector with fewer voters than this is not broken out: its row would
-# show how those few people voted.
+# In a secret round a sector with fewer voters than the agency's small-count threshold (and
+# never fewer than this) is not broken out: its row would show how those few people voted.
 SECRET_SECTOR_MIN = 2
+DEFAULT_SMALL_COUNT = 5
+
+
+def small_count_threshold(agency) -> int:
+    """The agency's threshold below which counts are not shown (its publication settings)."""
+    try:
+        threshold = agency.publication_settings.suppression_threshold
+    except ObjectDoesNotExist:
+        threshold = DEFAULT_SMALL_COUNT
+    return max(threshold, SECRET_SECTOR_MIN)
 
 
 @dataclass
@@ -192,6 +204,10 @@ def _organization_coverage(agency):
 # --- Round results -----------------------------------------------------------------------
 
 
+class ResultsSealed(Exception):
+    """A secret round's ballots are not counted for anyone while voting is open."""
+
+
 @dataclass
 class ResultRow:
     candidate: object
@@ -217,6 +233,7 @@ class RoundResults:
     named_ballots: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
     sector_labels: dict = field(default_factory=dict)
+    sector_threshold: int = SECRET_SECTOR_MIN
 
     @property
     def quorum_met(self) -> bool:
@@ -258,7 +275,12 @@ class RoundResults:
 
 
 def round_results(round_) -> RoundResults:
-    """Count a round's ballots and gather turnout; a constant number of queries."""
+    """Count a round's ballots and gather turnout; a constant number of queries.
+
+    Refuses a secret round that is not closed: there is no view of a secret round's ballots
+    while voting is open, whoever asks (docs/voting.md, "Secret ballots")."""
+    if round_.secret and not round_.is_closed:
+        raise ResultsSealed(f"“{round_}” is a secret round: its results open when voting closes.")
     entries = list(round_.entries.select_related("candidate"))
     candidates = {e.candidate_id: e.candidate for e in entries}
     criteria = list(round_.criteria.all())
@@ -270,10 +292,11 @@ def round_results(round_) -> RoundResults:
         criteria={c.pk: float(c.weight) for c in criteria},
     )
     rows = []
+    threshold = small_count_threshold(round_.agency)
     for row in counted.rows:
         shown, hidden = row.sectors, 0
         if round_.secret:
-            shown = [s for s in row.sectors if s.voters >= SECRET_SECTOR_MIN]
+            shown = [s for s in row.sectors if s.voters >= threshold]
             hidden = len(row.sectors) - len(shown)
         rows.append(
             ResultRow(
@@ -293,9 +316,11 @@ def round_results(round_) -> RoundResults:
         recorded_voters=records,
         not_voted=[m for m in eligible if m.pk not in voted_ids],
         sector_labels=dict(TeamMember.Sector.choices),
+        sector_threshold=threshold,
     )
     if round_.secret:
         results.reasons = [b.reason for b in ballots if b.reason]
+        random.SystemRandom().shuffle(results.reasons)
     else:
         members = {r.member_id: r.member for r in records}
         results.named_ballots = [
@@ -303,3 +328,70 @@ def round_results(round_) -> RoundResults:
         ]
         results.reasons = [(members.get(b.member_id), b.reason) for b in ballots if b.reason]
     return results
+
+
+def published_record(round_) -> dict:
+    """The closed round's public record: its rules, every counted ballot (anonymous in a
+    secret round, listed by receipt fingerprint) and the result, so anyone can check their
+    ballot is in the count and re-run the tally (`scanning.tally.tally`) to get the same
+    result. Reasons are left out (words can identify); sectors below the agency's
+    small-count threshold are blanked, as in the results."""
+    results = round_results(round_)
+    counts = {}
+    for ballot in round_.ballots.all():
+        counts[ballot.sector] = counts.get(ballot.sector, 0) + 1
+    names = {r.member_id: r.member.person.full_name for r in results.recorded_voters}
+    ballots = []
+    for ballot in round_.ballots.order_by("token_hash", "member__person__full_name"):
+        small = round_.secret and counts[ballot.sector] < results.sector_threshold
+        entry = {"receipt": ballot.token_hash} if round_.secret else {}
+        if not round_.secret:
+            entry["voter"] = names.get(ballot.member_id, "")
+        entry |= {
+            "sector": "" if small else ballot.sector,
+            "ranking": ballot.ranking,
+            "scores": ballot.scores,
+            "dots": ballot.dots,
+            "approvals": ballot.approvals,
+            "recusals": ballot.recusals,
+        }
+        ballots.append(entry)
+    return {
+        "round": round_.pk,
+        "title": round_.title,
+        "method": round_.method,
+        "secret": round_.secret,
+        "dots_per_voter": round_.dots_per_voter,
+        "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
+        "candidates": [
+            {"id": e.candidate_id, "title": e.candidate.title}
+            for e in round_.entries.select_related("candidate")
+        ],
+        "criteria": [
+            {"id": c.pk, "name": c.name, "weight": float(c.weight)} for c in results.criteria
+        ],
+        "ballots": ballots,
+        "result": results.snapshot(),
+    }
+
+
+def describe_published_ballot(record: dict, ballot: dict) -> str:
+    """One published ballot in words, for the record page ("1. Lighting 2. Speeding")."""
+    titles = {str(c["id"]): c["title"] for c in record["candidates"]}
+    method = record["method"]
+    if method == tally.RANKED:
+        text = " ".join(f"{i}. {titles[str(c)]}" for i, c in enumerate(ballot["ranking"], 1))
+    elif method == tally.DOT:
+        text = ", ".join(f"{titles[c]} ×{n}" for c, n in ballot["dots"].items())
+    elif method == tally.APPROVAL:
+        text = ", ".join(titles[str(c)] for c in ballot["approvals"]) or "approves none"
+    else:
+        weights = {str(k["id"]): k["weight"] for k in record["criteria"]}
+        parts = []
+        for c, by in ballot["scores"].items():
+            total = tally.weighted_score(by, weights)
+            if total is not None:
+                parts.append(f"{titles[c]} {total:.2f}")
+        text = ", ".join(parts)
+    recused = [titles[str(c)] for c in ballot["recusals"]]
+    return text + (f" (recused: {', '.join(recused)})" if recused else "")

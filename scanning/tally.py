@@ -223,7 +223,7 @@ def _score(candidates, ballots, rows, weights, result):
                 continue
             for k, value in by_criterion.items():
                 per_criterion[c][k].append(value)
-            total = _weighted(by_criterion, weights)
+            total = weighted_score(by_criterion, weights)
             if total is not None:
                 voter_totals[c].append(total)
     for c in candidates:
@@ -251,7 +251,7 @@ def _score(candidates, ballots, rows, weights, result):
     _rank_by_value(candidates, rows, result)
 
 
-def _weighted(by_criterion: dict[int, int], weights: dict[int, float]) -> float | None:
+def weighted_score(by_criterion: dict[int, int], weights: dict[int, float]) -> float | None:
     numerator = denominator = 0.0
     for k, value in by_criterion.items():
         weight = weights.get(k, 0.0)
@@ -344,7 +344,7 @@ def _stance(method, ballot: BallotData, c: int, n_candidates: int, weights) -> b
             return False
         return ballot.ranking.index(c) < n_candidates / 2
     if method == SCORE:
-        total = _weighted(ballot.scores.get(c) or {}, weights)
+        total = weighted_score(ballot.scores.get(c) or {}, weights)
         return total is not None and total > SCORE_MIDPOINT
     if method == DOT:
         return ballot.dots.get(c, 0) > 0

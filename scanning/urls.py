@@ -28,6 +28,12 @@ urlpatterns = [
     path("rounds/<int:round_id>/open/", rounds.round_open, name="round-open"),
     path("rounds/<int:round_id>/close/", rounds.round_close, name="round-close"),
     path("rounds/<int:round_id>/remind/", rounds.round_remind, name="round-remind"),
+    path("rounds/<int:round_id>/record/", rounds.round_record, name="round-record"),
+    path(
+        "rounds/<int:round_id>/record.json",
+        rounds.round_record_download,
+        name="round-record-download",
+    ),
     path("rounds/<int:round_id>/ballot/", rounds.ballot_cast, name="ballot-cast"),
     path("rounds/<int:round_id>/decision/", rounds.decision_create, name="decision-create"),
     path("priorities/", priorities.priority_list, name="priority-list"),

@@ -5,6 +5,7 @@ See docs/voting.md.
 """
 
 import hashlib
+import hmac
 import random
 import secrets
 import uuid
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from scanning import tally
+from scanning.forms import SECRET_SHOWS_RESULTS
 from scanning.models import (
     DEFAULT_CRITERIA,
     Ballot,
@@ -45,8 +47,12 @@ class BallotRefused(Exception):
 # --- Priority rounds ---------------------------------------------------------------------
 
 
-def _check_round_settings(*, agency, team, method, dots_per_voter, candidates, closes_at):
+def _check_round_settings(
+    *, agency, team, method, dots_per_voter, candidates, closes_at, secret, hide_results
+):
     errors = {}
+    if secret and not hide_results:
+        errors["hide_results_until_close"] = SECRET_SHOWS_RESULTS
     if team.agency_id != agency.pk or team.kind != Team.Kind.ADVISORY:
         errors["team"] = "Choose this agency's advisory team."
     if len(candidates) < 2:
@@ -73,6 +79,8 @@ def create_round(
         dots_per_voter=settings.get("dots_per_voter", 5),
         candidates=candidates,
         closes_at=closes_at,
+        secret=settings.get("secret", True),
+        hide_results=settings.get("hide_results_until_close", True),
     )
     round_ = PriorityRound.objects.create(
         agency=agency,
@@ -130,6 +138,8 @@ def update_round(*, round_, changed_by, candidates=None, weights=None, **setting
         dots_per_voter=round_.dots_per_voter,
         candidates=current,
         closes_at=round_.closes_at,
+        secret=round_.secret,
+        hide_results=round_.hide_results_until_close,
     )
     round_.save()
     if candidates is not None:
@@ -167,8 +177,23 @@ def voter_for(*, round_, user):
     return eligible_voters(round_).filter(person__user=user).select_related("person").first()
 
 
-def _hash(token: str) -> str:
+def receipt_fingerprint(token: str) -> str:
+    """What the published record lists for a secret ballot: the SHA-256 of its receipt code.
+    It identifies the ballot to the one person who holds the code, and to nobody else."""
     return hashlib.sha256(normalize_receipt(token).encode()).hexdigest()
+
+
+def _receipt_check(token: str, *, round_id, member_id) -> str:
+    """Binds a receipt code to the member it was given to, without revealing either."""
+    key = normalize_receipt(token).encode()
+    return hmac.new(key, f"{round_id}:{member_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_is_theirs(record, token: str) -> bool:
+    return bool(token and record.receipt_check) and hmac.compare_digest(
+        record.receipt_check,
+        _receipt_check(token, round_id=record.round_id, member_id=record.member_id),
+    )
 
 
 def normalize_receipt(token: str) -> str:
@@ -249,9 +274,17 @@ def cast_ballot(
         if based_on:
             raise BallotRefused("Your earlier ballot could not be found. Reload the page.")
         try:
+            if round_.secret:
+                token = secrets.token_hex(10).upper()
             with transaction.atomic():
                 record = VoterRecord.objects.create(
-                    agency=round_.agency, round=round_, member=member, first_voted_at=now
+                    agency=round_.agency,
+                    round=round_,
+                    member=member,
+                    first_voted_at=now,
+                    receipt_check=_receipt_check(token, round_id=round_.pk, member_id=member.pk)
+                    if token
+                    else "",
                 )
         except IntegrityError as error:
             raise BallotRefused(
@@ -259,11 +292,10 @@ def cast_ballot(
                 "was not. Reload the page to see the ballot on record and change it if needed."
             ) from error
         if round_.secret:
-            token = secrets.token_hex(10).upper()
             Ballot.objects.create(
                 agency=round_.agency,
                 round=round_,
-                token_hash=_hash(token),
+                token_hash=receipt_fingerprint(token),
                 sector=member.sector,
                 **fields,
             )
@@ -277,17 +309,14 @@ def cast_ballot(
             "Your ballot was changed after you opened this page (perhaps in another tab, or by "
             "a double click). Nothing was changed: reload the page to see the ballot on record."
         )
-    if round_.secret:
-        ballot = round_.ballots.filter(token_hash=_hash(receipt)).first() if receipt else None
-        if ballot is None:
-            raise BallotRefused(
-                "To change a secret ballot, enter the receipt code you were given when you "
-                "voted. Nothing else links you to your ballot, so without it no one, admins "
-                "included, can find it. Your ballot on record still counts."
-            )
-        fields["sector"] = member.sector
-    else:
-        ballot = round_.ballots.get(member=member)
+    ballot = ballot_for(round_=round_, record=record, receipt=receipt)
+    if ballot is None:
+        raise BallotRefused(
+            "To change a secret ballot, enter the receipt code you were given when you "
+            "voted. Nothing else links you to your ballot, so without it no one, admins "
+            "included, can find it. Your ballot on record still counts."
+        )
+    fields["sector"] = member.sector
     for name, value in fields.items():
         setattr(ballot, name, value)
     ballot.save()
@@ -297,13 +326,20 @@ def cast_ballot(
     return record, ""
 
 
-def ballot_for(*, round_, member, receipt=""):
-    """The member's own ballot, to fill in the form for a change (None when unknown)."""
-    if round_.secret:
-        if not receipt:
-            return None
-        return round_.ballots.filter(token_hash=_hash(receipt)).first()
-    return round_.ballots.filter(member=member).first()
+def ballot_for(*, round_, record, receipt=""):
+    """The ballot behind a member's voter record, or None when it cannot be theirs.
+
+    Named rounds: the ballot bearing the member. Secret rounds: the ballot whose receipt
+    code was given to this very member (checked against the record), so a code left behind
+    in a shared browser, or told to someone, never opens another member's ballot.
+    """
+    if record is None:
+        return None
+    if not round_.secret:
+        return round_.ballots.filter(member_id=record.member_id).first()
+    if not receipt_is_theirs(record, receipt):
+        return None
+    return round_.ballots.filter(token_hash=receipt_fingerprint(receipt)).first()
 
 
 def send_reminders(*, round_, trigger, sent_by=None, base_url="") -> int:

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cs360.models import Role
 from cs360.permissions import agency_view
-from scanning import queries, voting
+from scanning import queries, receipts, voting
 from scanning.forms import (
     BallotForm,
     DecisionForm,
+    ReceiptCheckForm,
     RoundForm,
 )
 from scanning.models import (
@@ -18,6 +20,7 @@ from scanning.models import (
     PriorityRound,
 )
 from scanning.views._common import form_errors, url_for
+from teams.models import TeamMember
 
 # --- Priority rounds ---------------------------------------------------------------------
 
@@ -106,6 +109,21 @@ def round_edit(request, round_id):
     return render(request, "scanning/round_form.html", {"form": form, "round": round_})
 
 
+def _turnout(round_, *, is_staff):
+    """Who has voted. While a secret round is open only the count is shown (a list that
+    grows vote by vote gives away timing), and staff see who has not voted, to remind them.
+    """
+    sealed = round_.secret and not round_.is_closed
+    voters = round_.voters.select_related("member__person").order_by("member__person__full_name")
+    not_voted = voting.eligible_voters(round_).exclude(voter_records__round=round_)
+    return {
+        "voted_count": round_.voters.count(),
+        "voters": None if sealed else voters,
+        "not_voted": not_voted.select_related("person") if is_staff or not sealed else None,
+        "eligible_count": voting.eligible_voters(round_).count(),
+    }
+
+
 @agency_view(min_role=Role.PARTNER, write_role=Role.STAFF)
 def round_detail(request, round_id):
     membership = request.membership
@@ -132,13 +150,7 @@ def round_detail(request, round_id):
         "results": results,
         "voter": voter,
         "has_voted": voter is not None and round_.voters.filter(member=voter).exists(),
-        "voters": round_.voters.select_related("member__person").order_by(
-            "member__person__full_name"
-        ),
-        "not_voted": voting.eligible_voters(round_)
-        .exclude(voter_records__round=round_)
-        .select_related("person"),
-        "eligible_count": voting.eligible_voters(round_).count(),
+        **_turnout(round_, is_staff=membership.is_staff_or_admin),
         "decisions": decisions,
         "is_staff": membership.is_staff_or_admin,
         "past_closing": round_.status == PriorityRound.Status.OPEN
@@ -194,24 +206,10 @@ def round_remind(request, round_id):
     return redirect(round_)
 
 
-RECEIPT_COOKIE = "cs360_receipt_{}"
-
-
-@agency_view(min_role=Role.PARTNER)
-def ballot_cast(request, round_id):
-    """A voting member's ballot: cast it, or change it until the round closes."""
-    round_ = get_object_or_404(
-        request.agency.priority_rounds.visible_to(request.membership).select_related("team"),
-        pk=round_id,
-    )
+def _ballot_form(request, round_, member, record, receipt):
     entries = list(round_.entries.select_related("candidate"))
     criteria = list(round_.criteria.all())
-    member = voting.voter_for(round_=round_, user=request.user)
-    record = round_.voters.filter(member=member).first() if member else None
-    cookie_name = RECEIPT_COOKIE.format(round_.pk)
-    receipt = request.POST.get("receipt") or request.COOKIES.get(cookie_name, "")
-    on_record = voting.ballot_for(round_=round_, member=member, receipt=receipt) if record else None
-    ask_receipt = bool(round_.secret and record and on_record is None)
+    on_record = voting.ballot_for(round_=round_, record=record, receipt=receipt)
     initial = BallotForm.initial_from(on_record, criteria)
     initial["based_on"] = record.version if record else 0
     form = BallotForm(
@@ -219,63 +217,105 @@ def ballot_cast(request, round_id):
         round_=round_,
         entries=entries,
         criteria=criteria,
-        ask_receipt=ask_receipt,
+        ask_receipt=bool(round_.secret and record and on_record is None),
         initial=initial,
     )
-    context = {
-        "round": round_,
-        "form": form,
-        "member": member,
-        "record": record,
-        "criteria": criteria,
-        "on_record": on_record,
-    }
-    if request.method == "POST":
-        if member is None:
-            form.add_error(
-                None,
-                f"Only voting members of {round_.team} can vote in this round. Nothing was "
-                "recorded.",
+    return form, {"round": round_, "form": form, "member": member, "record": record,
+                  "criteria": criteria, "on_record": on_record}  # fmt: skip
+
+
+def _ballot_recorded(request, round_, record, token):
+    if not token:
+        changed = "Your ballot is recorded." if record.version == 1 else "Your ballot is changed."
+        messages.success(request, changed)
+        return redirect(round_)
+    # Shown once, in this response only: never in the session or a message (both live in
+    # the database). The browser keeps it for this login only (scanning/receipts.py).
+    response = render(
+        request,
+        "scanning/ballot_receipt.html",
+        {
+            "round": round_,
+            "receipt": voting.format_receipt(token),
+            "fingerprint": voting.receipt_fingerprint(token),
+        },
+    )
+    receipts.keep(response, request, round_.pk, token)
+    return response
+
+
+@agency_view(min_role=Role.PARTNER)
+def ballot_cast(request, round_id):
+    """A voting member's own ballot: cast it, or change it until the round closes."""
+    round_ = get_object_or_404(
+        request.agency.priority_rounds.visible_to(request.membership).select_related("team"),
+        pk=round_id,
+    )
+    member = voting.voter_for(round_=round_, user=request.user)
+    record = round_.voters.filter(member=member).first() if member else None
+    receipt = request.POST.get("receipt") or receipts.read(request, round_.pk)
+    form, context = _ballot_form(request, round_, member, record, receipt)
+    if request.method == "POST" and member is None:
+        form.add_error(None, f"Only voting members of {round_.team} can vote in this round. "
+                       "Nothing was recorded.")  # fmt: skip
+        return render(request, "scanning/ballot_form.html", context, status=403)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record, token = voting.cast_ballot(
+                round_=round_,
+                user=request.user,
+                data=form.ballot_data(),
+                reason=form.cleaned_data["reason"],
+                based_on=form.cleaned_data["based_on"] or 0,
+                receipt=receipt,
             )
-            return render(request, "scanning/ballot_form.html", context, status=403)
-        if form.is_valid():
-            try:
-                record, token = voting.cast_ballot(
-                    round_=round_,
-                    user=request.user,
-                    data=form.ballot_data(),
-                    reason=form.cleaned_data["reason"],
-                    based_on=form.cleaned_data["based_on"] or 0,
-                    receipt=receipt,
-                )
-            except voting.BallotRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                if token:
-                    # Shown once, in this response only: never stored in the session or in
-                    # a message, which live in the database.
-                    response = render(
-                        request,
-                        "scanning/ballot_receipt.html",
-                        {"round": round_, "receipt": voting.format_receipt(token)},
-                    )
-                    response.set_cookie(
-                        cookie_name,
-                        token,
-                        max_age=60 * 60 * 24 * 120,
-                        httponly=True,
-                        samesite="Lax",
-                        secure=request.is_secure(),
-                    )
-                    return response
-                messages.success(
-                    request,
-                    "Your ballot is recorded."
-                    if record.version == 1
-                    else "Your ballot is changed.",
-                )
-                return redirect(round_)
+        except voting.BallotRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            response = _ballot_recorded(request, round_, record, token)
+            if request.POST.get("receipt"):  # Typed on this device: remember it for this login.
+                receipts.keep(response, request, round_.pk, request.POST["receipt"])
+            return response
     return render(request, "scanning/ballot_form.html", context)
+
+
+def _closed_round(request, round_id):
+    round_ = get_object_or_404(
+        request.agency.priority_rounds.visible_to(request.membership).select_related("team"),
+        pk=round_id,
+    )
+    if not round_.is_closed:
+        raise Http404("The record of a round is published when voting closes.")
+    return round_
+
+
+@agency_view(min_role=Role.PARTNER)
+def round_record(request, round_id):
+    """A closed round's published record: every counted ballot (by receipt fingerprint in a
+    secret round), the result, and a check that finds a voter's ballot from their code."""
+    round_ = _closed_round(request, round_id)
+    record = queries.published_record(round_)
+    form = ReceiptCheckForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        fingerprint = voting.receipt_fingerprint(form.cleaned_data["receipt"])
+        receipts_listed = [b.get("receipt") for b in record["ballots"]]
+        found = receipts_listed.index(fingerprint) + 1 if fingerprint in receipts_listed else 0
+    ballots = [
+        {**b, "text": queries.describe_published_ballot(record, b)} for b in record["ballots"]
+    ]
+    context = {"round": round_, "record": record, "ballots": ballots, "form": form,
+               "found": found, "sector_labels": dict(TeamMember.Sector.choices)}  # fmt: skip
+    return render(request, "scanning/round_record.html", context)
+
+
+@agency_view(min_role=Role.PARTNER)
+def round_record_download(request, round_id):
+    """The published record as JSON, to re-run the count (docs/voting.md, "Checking")."""
+    round_ = _closed_round(request, round_id)
+    response = JsonResponse(queries.published_record(round_), json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}-record.json"'
+    return response
 
 
 @agency_view(min_role=Role.STAFF)

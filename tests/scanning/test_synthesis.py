@@ -130,7 +130,9 @@ def test_scanning_pages_use_a_constant_number_of_queries(
     for i in range(size * 3):
         InputFactory(activity=activity, candidate=candidates[i % size] if i % 2 else None)
         ScanningActivityFactory(agency=riverton) if i < size else None
-    round_ = open_round(riverton, team_and_voters[0], candidates, hide_results_until_close=False)
+    round_ = open_round(
+        riverton, team_and_voters[0], candidates, secret=False, hide_results_until_close=False
+    )
     for user in [m.person.user for m in team_and_voters[1]]:
         voting.cast_ballot(
             round_=round_, user=user, data=BallotData(ranking=[c.pk for c in candidates[:3]])
