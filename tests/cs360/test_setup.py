@@ -3,7 +3,6 @@
 import io
 
 from django.contrib.staticfiles import finders
-
 from django.core.management import call_command
 
 
