@@ -20,11 +20,14 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty
 
-# The background worker (police data imports) runs beside the server and stops with it.
+# The background worker (police data imports) runs beside the server and stops with it; so
+# does the embedded PostgreSQL (KEEP_DB=1 leaves it running for a quicker next start).
 run: seed
-	@$(PY) manage.py demo_logins
+	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; \
+			if [ -z "$$DATABASE_URL" ] && [ -z "$(KEEP_DB)" ]; then $(PY) -m cs360.db stop; fi' EXIT; \
+		trap 'exit 130' INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like: gunicorn with several workers and DEBUG off, over plain HTTP on loopback.

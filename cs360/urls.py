@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from cs360 import views
 
@@ -38,4 +41,9 @@ urlpatterns = [
     path("p/<slug:agency_slug>/", include("dashboard.public_urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    ),
 ]

@@ -1,79 +1,122 @@
-"""Demo police data: real open data imported through the same pipeline staff use.
+"""Demo police data: two years of made-up calls and incidents, imported through the same
+pipeline staff use (a CSV export and a column mapping, COPY into PostgreSQL).
 
-The city (Riverton PD) gets Chicago's 2024 sample with Chicago's police district
-boundaries; the campus (State University PD) gets the University of Illinois daily crime
-log. Both are imported once and re-imports change nothing, so running the seed again is
-cheap. Without ../shared/data/real (a deployment), there is no demo police data.
+Riverton and its campus are invented, so their data is generated to a documented profile
+(dashboard/demo_police.py, docs/demo-data.md) on a geography drawn for them
+(dashboard/demo_geography.py): districts, beats and campus zones as GeoJSON, hundred
+blocks on named streets. The data ends with the last whole month before the seed runs.
+The files are written under var/demo/ so staff can open them as a real export.
 """
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
+from dashboard import demo_geography as geo
+from dashboard import demo_police as police
 from dashboard import services
 from dashboard.models import PublicationSettings
 from dashboard.public_demo import link_police_categories, publish_priorities
 
-REAL = Path(settings.BASE_DIR).parent / "shared" / "data" / "real"
-MAPPINGS = Path(__file__).resolve().parent / "example_mappings"
+FOLDER = Path(settings.BASE_DIR) / "var" / "demo"
 
-IMPORTS = [
-    # (agency key, file, mapping file, saved mapping name)
-    ("city", "chicago_crimes_2024_sample.csv", "chicago_crimes.json", "Records export (portal)"),
-    (
-        "university",
-        "uiuc_police_daily_crime_log_2024.csv",
-        "uiuc_daily_crime_log.json",
-        "Daily crime log",
+DATA_NOTES = {
+    "city": (
+        "Demo data: Riverton is a made-up city, and these calls and incidents were generated "
+        "to match the rates of a real US city of its size. Incidents are offenses recorded in "
+        "the records system; calls for service are what the dispatch center sent officers to. "
+        "Locations are shown as hundred blocks."
     ),
-]
-BOUNDARIES = [("city", "district", "chicago_police_districts.geojson", "dist_num", "dist_label")]
+    "university": (
+        "Demo data: State University is made up, and these records were generated to match a "
+        "large campus, busiest in the fall and quiet over the summer. Incidents are offenses "
+        "in the daily crime log; calls for service are what campus dispatch sent officers to."
+    ),
+}
 
 
-def seed(world) -> None:
-    publish_priorities(world)
-    if not REAL.is_dir():
-        return
-    for key, file_name, mapping_file, mapping_name in IMPORTS:
-        agency = world.agencies[key]
-        staff = next(
-            (
-                u
-                for u in world.users.values()
-                if u.memberships.filter(agency=agency, role__gte=20).exists()
+def last_whole_month(today: dt.date) -> dt.date:
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+def datasets(end: dt.date) -> list[tuple[str, str, str, list[dict], geo.Geography]]:
+    """(agency key, source, saved mapping name, rows, geography) for the whole demo."""
+    city, campus = geo.city(), geo.campus()
+    city_calls = police.calls(police.CITY_POPULATION, 0.6, police.CITY_CALL_MIX, "flat")
+    campus_calls = police.calls(police.CAMPUS_POPULATION, 0.3, police.CAMPUS_CALL_MIX, "campus")
+    specs = [
+        ("city", "incidents", "Records system export", police.CITY_INCIDENTS, city, "R"),
+        ("city", "calls", "Dispatch (CAD) export", city_calls, city, "C"),
+        ("university", "incidents", "Daily crime log", police.CAMPUS_INCIDENTS, campus, "U"),
+        ("university", "calls", "Dispatch (CAD) export", campus_calls, campus, "UC"),
+    ]
+    return [
+        (
+            key,
+            source,
+            name,
+            police.generate(
+                kinds=kinds,
+                source=source,
+                geography=geography,
+                end=end,
+                seed=f"{key}-{source}",
+                campus=key == "university",
+                prefix=prefix,
             ),
-            None,
+            geography,
         )
-        mapping = json.loads((MAPPINGS / mapping_file).read_text())
+        for key, source, name, kinds, geography, prefix in specs
+    ]
+
+
+def _staff(world, agency):
+    return next(
+        (
+            u
+            for u in world.users.values()
+            if u.memberships.filter(agency=agency, role__gte=20).exists()
+        ),
+        None,
+    )
+
+
+def seed(world, *, end: dt.date | None = None) -> None:
+    publish_priorities(world)
+    end = end or last_whole_month(timezone.localdate())
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    for key, source, mapping_name, rows, geography in datasets(end):
+        agency = world.agencies[key]
+        if agency.import_jobs.filter(source=source, status="succeeded").exists():
+            continue
+        staff = _staff(world, agency)
+        mapping = police.mapping(source)
         saved = services.save_column_mapping(
             agency=agency, name=mapping_name, mapping=mapping, saved_by=staff
         )
-        path = REAL / file_name
-        if agency.import_jobs.filter(
-            original_name=str(path.resolve()), status="succeeded"
-        ).exists():
-            continue
+        path = FOLDER / f"{agency.slug}-{source}-{end:%Y-%m}.csv"
+        police.write_csv(rows, path)
         services.import_file(
+            agency=agency, path=path, mapping=mapping, uploaded_by=staff, saved_mapping=saved
+        )
+        PublicationSettings.objects.update_or_create(
             agency=agency,
-            path=path,
-            mapping=mapping,
-            uploaded_by=staff,
-            saved_mapping=saved,
+            defaults={"police_data_public": True, "data_note": DATA_NOTES[key]},
         )
-        PublicationSettings.objects.get_or_create(
-            agency=agency, defaults={"police_data_public": True}
-        )
-    for key, layer, file_name, code_property, name_property in BOUNDARIES:
-        agency = world.agencies[key]
-        if agency.boundaries.filter(layer=layer).exists():
-            continue
-        services.replace_boundaries(
-            agency=agency,
-            layer=layer,
-            features=services.read_geojson((REAL / file_name).read_bytes()),
-            code_property=code_property,
-            name_property=name_property,
-            uploaded_by=None,
-        )
+        for layer in ("district", "beat") if key == "city" else ("district",):
+            if agency.boundaries.filter(layer=layer).exists():
+                continue
+            collection = geography.feature_collection(layer)
+            (FOLDER / f"{agency.slug}-{layer}s.geojson").write_text(json.dumps(collection))
+            services.replace_boundaries(
+                agency=agency,
+                layer=layer,
+                features=collection["features"],
+                code_property="name" if layer == "district" else "code",
+                name_property="name",
+                uploaded_by=staff,
+            )
     link_police_categories(world)

@@ -30,10 +30,10 @@ SUMMARIES = {
 
 # The police data categories whose trend is shown with each priority (see the seeded data).
 CATEGORIES = {
-    "Gun violence and the fear of it in Northside": ["WEAPONS VIOLATION"],
-    "Late-night assaults on Green Street": ["BATTERY", "SIMPLE ASSAULT"],
-    "Problem properties in Eastgate": ["CRIMINAL DAMAGE"],
-    "Thefts from residence halls": ["THEFT", "THEFT-<$500", "THEFT >$500"],
+    "Gun violence and the fear of it in Northside": ["Weapons violation", "Aggravated assault"],
+    "Late-night assaults on Green Street": ["Aggravated assault", "Simple assault"],
+    "Problem properties in Eastgate": ["Vandalism", "Trespass"],
+    "Thefts from residence halls": ["Theft", "Burglary"],
 }
 
 

@@ -13,3 +13,21 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// A table wider than the screen scrolls inside its wrapper; make that region reachable and
+// named for keyboard and screen-reader users (axe: scrollable-region-focusable), on load
+// and after every htmx swap, so no template has to remember it.
+function labelScrollRegions(root) {
+  root.querySelectorAll(".table-responsive").forEach((region) => {
+    if (region.hasAttribute("tabindex")) return;
+    const table = region.querySelector("table");
+    const caption = table?.querySelector("caption")?.textContent.trim();
+    const heading = region.closest("section, .card, main")?.querySelector("h1, h2, h3, h4");
+    region.setAttribute("tabindex", "0");
+    region.setAttribute("role", "region");
+    region.classList.add("table-scroll");
+    region.setAttribute("aria-label", caption || heading?.textContent.trim() || "Table");
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelScrollRegions(document));
+document.addEventListener("htmx:afterSettle", (event) => labelScrollRegions(event.target));
