@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# The cache table backs the shared cache when REDIS_URL is unset (a no-op when it exists).
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty

@@ -111,6 +111,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
     "CS360_TEST_DATABASE", "test_cs360"
 )
+# An optional read replica (a streaming standby of the same database) takes the public
+# pages and open-data downloads; staff pages and every write stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests treat the replica as a mirror of the primary (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["cs360.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cs360.User"
@@ -156,6 +166,30 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# One cache shared by every worker and host, so an aggregate is computed once per data version
+# (its keys carry the version), not once per process. Redis when REDIS_URL is set; otherwise
+# a table in the same PostgreSQL (`manage.py createcachetable`, run by `make migrate`), which
+# needs nothing installed and is shared by all hosts that share the database.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "cs360",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cs360_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Sessions live in the database (Django's default): shared by every host, and they survive
+# a cache flush or a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Background work (large police data imports): a database queue run by `manage.py db_worker`,
 # which `make run` starts; tests run tasks at once.

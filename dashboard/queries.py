@@ -14,8 +14,9 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, transaction
 
+from cs360.dbrouter import read_alias
 from cs360.models import Agency
 from dashboard import privacy
 from dashboard.models import Boundary, ImportJob, Source
@@ -65,7 +66,7 @@ class DataVersion:
 
 def data_version(agency, rules: privacy.Rules) -> DataVersion:
     """One query: the latest finished import and the boundary count of this agency."""
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(
             f"""
             SELECT (SELECT max(finished_at) FROM {ImportJob._meta.db_table}
@@ -120,6 +121,11 @@ def _cached(agency, version: DataVersion, name: str, key_parts, compute, seconds
 cached = _cached
 
 
+def _cursor():
+    # Raw SQL bypasses database routers: take the connection the router would choose.
+    return connections[read_alias()].cursor()
+
+
 def _tz(agency):
     return zoneinfo.ZoneInfo(agency.time_zone)
 
@@ -167,7 +173,7 @@ def catalog(agency, rules: privacy.Rules, version: DataVersion, source: str | No
 
     def compute():
         tz = agency.time_zone
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=read_alias()), _cursor() as cursor:
             cursor.execute(AGGREGATE_MEMORY)
             cursor.execute(
                 f"""
@@ -228,7 +234,7 @@ def catalog(agency, rules: privacy.Rules, version: DataVersion, source: str | No
 
 def _safe_values(agency, rules: privacy.Rules):
     """Distinct initial types, final types and categories, judged one by one in Python."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=read_alias()), _cursor() as cursor:
         cursor.execute(AGGREGATE_MEMORY)
         cursor.execute(
             """
@@ -463,7 +469,7 @@ def _explorer_rows(agency, rules, f: Filters, cat: Catalog):
     prev_end = dt.datetime.combine(
         _year_before(f.end) + dt.timedelta(days=1), dt.time.min, tzinfo=_tz(agency)
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=read_alias()), _cursor() as cursor:
         cursor.execute(AGGREGATE_MEMORY)
         cursor.execute(
             f"""
@@ -598,7 +604,7 @@ def open_data_rows(agency, rules: privacy.Rules, cat: Catalog, source: str):
          ORDER BY occurred_at DESC
          LIMIT {OPEN_DATA_LIMIT}
     """
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         while True:
             chunk = cursor.fetchmany(2000)
@@ -636,7 +642,7 @@ def monthly_counts(agency, rules: privacy.Rules, version: DataVersion, cat: Cata
         if rules.published_categories:
             published = f" AND {_category_sql()} = ANY(%s)"
             params.append(list(rules.published_categories))
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT date_trunc('month', occurred_at AT TIME ZONE %s)::date AS month,
@@ -847,7 +853,7 @@ def priority_trends(agency, rules: privacy.Rules, version: DataVersion, cat: Cat
     wanted = sorted({c for names in mapping.values() for c in names})
 
     def compute():
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT {_category_sql()} AS cat,

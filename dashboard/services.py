@@ -17,6 +17,7 @@ from django.utils import timezone
 from dashboard import importing
 from dashboard.importing import Area, MappingError, RowReader
 from dashboard.models import Boundary, ColumnMapping, ImportJob
+from dashboard.warmup import warm_public_views
 
 logger = logging.getLogger(__name__)
 
@@ -431,7 +432,9 @@ def run_import(job_id: int, *, check: Callable[[int, int], bool] | None = None) 
     job.rows_rejected = result.rejected
     job.problems = result.problems
     job.bytes_read = job.file_size
-    return _finish(job, ImportJob.Status.SUCCEEDED)
+    job = _finish(job, ImportJob.Status.SUCCEEDED)
+    warm_public_views(job.agency)
+    return job
 
 
 def _finish(job: ImportJob, status: str) -> ImportJob:

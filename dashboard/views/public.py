@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from cs360.dbrouter import public_read_view
 from dashboard import charts, queries
 from dashboard.public_forms import ExplorerFilterForm
 
@@ -120,6 +121,7 @@ OVERVIEW_SECONDS = 60
 
 @login_not_required
 @require_safe
+@public_read_view
 def overview(request, agency_slug):
     agency, rules, version = _public(agency_slug)
     return _shared_page(
@@ -180,6 +182,7 @@ def _overview_police(agency, rules, version, *, preview=False):
 
 @login_not_required
 @require_safe
+@public_read_view
 def explorer(request, agency_slug):
     agency, rules, version = _public(agency_slug)
     return _shared_page(
@@ -208,6 +211,7 @@ def _explorer_page(request, agency, rules, version):
 
 @login_not_required
 @require_safe
+@public_read_view
 def chart_csv(request, agency_slug, chart):
     """The CSV of exactly what one chart shows, for the filters in the query string."""
     if chart not in CHART_KEYS:
@@ -265,6 +269,7 @@ def _datasets(agency, catalog):
 
 @login_not_required
 @require_safe
+@public_read_view
 def open_data(request, agency_slug):
     agency, rules, version = _public(agency_slug)
     with timezone.override(agency.time_zone):
@@ -285,6 +290,7 @@ class _Echo:
 
 @login_not_required
 @require_safe
+@public_read_view
 def open_data_download(request, agency_slug, dataset, fmt):
     agency, rules, version = _public(agency_slug)
     if not rules.police_data_public or fmt not in {"csv", "json"}:

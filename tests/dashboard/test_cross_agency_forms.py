@@ -11,7 +11,7 @@ from tests.factories import ColumnMappingFactory
 
 
 @pytest.fixture(autouse=True)
-def media_and_cache(settings, tmp_path):
+def media_and_cache(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
     yield
