@@ -281,3 +281,44 @@ class PublicationSettings(models.Model):
 
     def __str__(self):
         return f"Publication settings of {self.agency}"
+
+
+class CategoryDecision(models.Model):
+    """How one type or category value of an agency's police data is published, as decided
+    by a person (an admin) in the category review.
+
+    `value` is an initial type, final type or category exactly as exported. A record is
+    published at the strictest level of its three values; a value without a decision (never
+    reviewed, e.g. first seen in the latest import) counts as "areas only". The rules live
+    in dashboard.publication.
+    """
+
+    class Level(models.TextChoices):
+        FULL = "full", "In full (points at block level)"
+        AREAS = "areas", "Areas only (counts by district)"
+        NONE = "none", "Not at all"
+
+    agency = models.ForeignKey(
+        "cs360.Agency", on_delete=models.CASCADE, related_name="category_decisions"
+    )
+    value = models.CharField(max_length=200)
+    level = models.CharField(max_length=5, choices=Level.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["value"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "value"], name="one_decision_per_value"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["full", "areas", "none"]),
+                name="category_decision_level_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value}: {self.get_level_display()}"

@@ -20,6 +20,7 @@ from cs360.dbrouter import read_alias
 from cs360.models import Agency
 from dashboard import privacy
 from dashboard.models import Boundary, ImportJob, Source
+from dashboard.publication import Levels
 
 CACHE_SECONDS = 60 * 60
 INTERVALS = {"week": "Week", "month": "Month"}
@@ -75,7 +76,9 @@ def data_version(agency, rules: privacy.Rules) -> DataVersion:
                      WHERE agency_id = %s AND status = %s),
                    (SELECT count(*) FROM {Boundary._meta.db_table} WHERE agency_id = %s),
                    (SELECT coalesce(max(id), 0) FROM {Boundary._meta.db_table}
-                     WHERE agency_id = %s)
+                     WHERE agency_id = %s),
+                   (SELECT count(*) || '/' || coalesce(max(decided_at)::text, '-')
+                      FROM dashboard_categorydecision WHERE agency_id = %s)
             """,
             [
                 agency.pk,
@@ -84,9 +87,10 @@ def data_version(agency, rules: privacy.Rules) -> DataVersion:
                 ImportJob.Status.SUCCEEDED,
                 agency.pk,
                 agency.pk,
+                agency.pk,
             ],
         )
-        last_import, imports, boundaries, boundary_max = cursor.fetchone()
+        last_import, imports, boundaries, boundary_max, decisions = cursor.fetchone()
     settings_stamp = ""
     settings = getattr(agency, "publication_settings", None)
     if settings is not None and settings.updated_at:
@@ -98,6 +102,7 @@ def data_version(agency, rules: privacy.Rules) -> DataVersion:
             imports,
             boundaries,
             boundary_max,
+            decisions,
             settings_stamp,
             rules.threshold,
             ",".join(rules.sensitive_terms),
@@ -143,22 +148,21 @@ class Catalog:
     categories: list[str]  # frequent enough to be codes, published, sorted
     districts: list[str]
     record_count: int
-    # Type and category values that are not sensitive. Anything else, including a value
-    # that arrived after this catalog was made, counts as sensitive: the rule fails safe.
-    safe_values: tuple = ((), (), ())
+    # The category review's decisions (dashboard.publication). A value without a decision,
+    # including one that arrived after this catalog was made, is "areas only": fails safe.
+    levels: Levels = field(default_factory=Levels)
 
     @property
     def has_data(self) -> bool:
         return self.record_count > 0
 
     def sensitive_sql(self) -> tuple[str, list]:
-        """The sensitivity rule as cheap hashed array lookups instead of a regex per row."""
-        safe_initial, safe_final, safe_category = self.safe_values
-        return (
-            "(coalesce(domestic, false) OR NOT (initial_type = ANY(%s) "
-            "AND final_type = ANY(%s) AND category = ANY(%s)))",
-            [list(safe_initial), list(safe_final), list(safe_category)],
-        )
+        """True for a record that may be counted by district but never mapped or listed."""
+        sql, params = self.levels.point_sql()
+        return f"NOT {sql}", params
+
+    def hidden_sql(self) -> tuple[str, list]:
+        return self.levels.hidden_sql()
 
 
 def _category_sql():
@@ -168,8 +172,15 @@ def _category_sql():
     )
 
 
+def levels(agency, version: DataVersion) -> Levels:
+    """The agency's publication decisions (cached per data version, which includes them)."""
+    return _cached(agency, version, "levels", (), lambda: Levels.for_agency(agency))
+
+
 def catalog(agency, rules: privacy.Rules, version: DataVersion, source: str | None) -> Catalog:
     """One query over the agency's records (cached): sources, dates, categories, districts."""
+    published = levels(agency, version)
+    hidden_sql, hidden_params = published.hidden_sql()
 
     def compute():
         tz = agency.time_zone
@@ -184,16 +195,16 @@ def catalog(agency, rules: privacy.Rules, version: DataVersion, source: str | No
                   FROM (SELECT source, {_category_sql()} AS cat,
                                nullif(btrim(district), '') AS district, occurred_at
                           FROM dashboard_policerecord
-                         WHERE agency_id = %s AND occurred_at IS NOT NULL) AS r
+                         WHERE agency_id = %s AND occurred_at IS NOT NULL
+                           AND NOT {hidden_sql}) AS r
                  GROUP BY GROUPING SETS ((source), (source, cat), (source, district))
                 """,
-                [tz, tz, agency.pk],
+                [tz, tz, agency.pk, *hidden_params],
             )
             rows = cursor.fetchall()
         return rows
 
     rows = _cached(agency, version, "catalog", (), compute)
-    safe_values = _cached(agency, version, "safe-values", (), lambda: _safe_values(agency, rules))
     labels = dict(Source.choices)
     sources = sorted(
         (
@@ -228,38 +239,8 @@ def catalog(agency, rules: privacy.Rules, version: DataVersion, source: str | No
         categories=categories,
         districts=districts,
         record_count=totals[0][6] if totals else 0,
-        safe_values=safe_values,
+        levels=published,
     )
-
-
-def _safe_values(agency, rules: privacy.Rules):
-    """Distinct initial types, final types and categories, judged one by one in Python."""
-    with transaction.atomic(using=read_alias()), _cursor() as cursor:
-        cursor.execute(AGGREGATE_MEMORY)
-        cursor.execute(
-            """
-            SELECT GROUPING(initial_type), GROUPING(final_type), initial_type, final_type,
-                   category
-              FROM dashboard_policerecord
-             WHERE agency_id = %s
-             GROUP BY GROUPING SETS ((initial_type), (final_type), (category))
-            """,
-            [agency.pk],
-        )
-        rows = cursor.fetchall()
-    terms = rules.sensitive_terms
-    initial = tuple(
-        r[2] for r in rows if r[0] == 0 and not privacy.is_sensitive(terms, initial_type=r[2])
-    )
-    final = tuple(
-        r[3] for r in rows if r[1] == 0 and not privacy.is_sensitive(terms, final_type=r[3])
-    )
-    category = tuple(
-        r[4]
-        for r in rows
-        if r[0] == 1 and r[1] == 1 and not privacy.is_sensitive(terms, category=r[4])
-    )
-    return initial, final, category
 
 
 def _natural(value: str):
@@ -352,6 +333,9 @@ def _where(agency, rules: privacy.Rules, f: Filters, cat: Catalog, *, since):
     end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     clauses = ["agency_id = %s", "source = %s", "occurred_at >= %s", "occurred_at < %s"]
     params: list = [agency.pk, f.source, start, end]
+    hidden_sql, hidden_params = cat.hidden_sql()
+    clauses.append(f"NOT {hidden_sql}")
+    params.extend(hidden_params)
     if rules.published_categories:
         clauses.append(f"{_category_sql()} = ANY(%s)")
         params.append(list(rules.published_categories))
@@ -585,11 +569,11 @@ def open_data_rows(agency, rules: privacy.Rules, cat: Catalog, source: str):
     sit in memory. Sensitive records are left out entirely (they are in the aggregates,
     by district); categories that are not codes become "Other".
     """
-    sens_sql, sens_params = privacy.sensitive_sql(rules.sensitive_terms)
+    point_sql, point_params = cat.levels.point_sql()
     known = list(cat.categories)
     tz = agency.time_zone
     published = ""
-    params: list = [tz, tz, known, agency.pk, source, *sens_params]
+    params: list = [tz, tz, known, agency.pk, source, *point_params]
     if rules.published_categories:
         published = f" AND {_category_sql()} = ANY(%s)"
         params.append(list(rules.published_categories))
@@ -600,7 +584,7 @@ def open_data_rows(agency, rules: privacy.Rules, cat: Catalog, source: str):
                btrim(district), block_address, public_latitude, public_longitude
           FROM dashboard_policerecord
          WHERE agency_id = %s AND source = %s AND occurred_at IS NOT NULL
-           AND NOT {sens_sql}{published}
+           AND {point_sql}{published}
          ORDER BY occurred_at DESC
          LIMIT {OPEN_DATA_LIMIT}
     """
@@ -637,7 +621,8 @@ def monthly_counts(agency, rules: privacy.Rules, version: DataVersion, cat: Cata
 
     def compute():
         tz = agency.time_zone
-        params: list = [tz, list(cat.categories), agency.pk, source]
+        hidden_sql, hidden_params = cat.hidden_sql()
+        params: list = [tz, list(cat.categories), agency.pk, source, *hidden_params]
         published = ""
         if rules.published_categories:
             published = f" AND {_category_sql()} = ANY(%s)"
@@ -650,7 +635,8 @@ def monthly_counts(agency, rules: privacy.Rules, version: DataVersion, cat: Cata
                             ELSE 'Other' END AS cat,
                        count(*)
                   FROM dashboard_policerecord
-                 WHERE agency_id = %s AND source = %s AND occurred_at IS NOT NULL{published}
+                 WHERE agency_id = %s AND source = %s AND occurred_at IS NOT NULL
+                   AND NOT {hidden_sql}{published}
                  GROUP BY 1, 2
                  ORDER BY 1, 2
                 """,
@@ -851,6 +837,7 @@ def priority_trends(agency, rules: privacy.Rules, version: DataVersion, cat: Cat
     since = dt.datetime.combine(_year_before(start), dt.time.min, tzinfo=tz)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     wanted = sorted({c for names in mapping.values() for c in names})
+    hidden_sql, hidden_params = cat.hidden_sql()
 
     def compute():
         with _cursor() as cursor:
@@ -860,10 +847,10 @@ def priority_trends(agency, rules: privacy.Rules, version: DataVersion, cat: Cat
                        date_trunc('month', occurred_at AT TIME ZONE %s)::date, count(*)
                   FROM dashboard_policerecord
                  WHERE agency_id = %s AND source = %s AND occurred_at >= %s
-                   AND occurred_at < %s AND {_category_sql()} = ANY(%s)
+                   AND occurred_at < %s AND {_category_sql()} = ANY(%s) AND NOT {hidden_sql}
                  GROUP BY 1, 2
                 """,
-                [agency.time_zone, agency.pk, f.source, since, until, wanted],
+                [agency.time_zone, agency.pk, f.source, since, until, wanted, *hidden_params],
             )
             return cursor.fetchall()
 

@@ -13,11 +13,22 @@ def publish(agency, **settings):
     return obj
 
 
-def finish_import(agency):
-    """An import that finished now: the data version every public cache key depends on."""
-    return ImportJob.objects.create(
+def finish_import(agency, *, review=True):
+    """An import that finished now: the data version every public cache key depends on.
+
+    With `review`, an admin then accepts the default category decisions for every value
+    not yet reviewed (what most tests want); pass review=False to test unreviewed data.
+    """
+    job = ImportJob.objects.create(
         agency=agency, original_name="export.csv", status="succeeded", finished_at=timezone.now()
     )
+    if review:
+        from dashboard.publication import accept_defaults
+
+        settings = PublicationSettings.objects.filter(agency=agency).first()
+        terms = settings.sensitive_categories if settings else ()
+        accept_defaults(agency=agency, decided_by=None, extra_terms=terms)
+    return job
 
 
 def records(agency, n, *, start=dt.datetime(2025, 1, 6, 12, tzinfo=dt.UTC), prefix="R", **fields):
