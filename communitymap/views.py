@@ -1,7 +1,5 @@
 """Community Map pages. Staff and admins only: partners get 403, so contacts never reach them."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -38,6 +36,7 @@ from communitymap.models import (
     Stance,
 )
 from communitymap.worksheet import build_worksheet, columns
+from cs360 import exports
 from cs360.models import Role
 from cs360.permissions import agency_view
 
@@ -194,7 +193,7 @@ def organization_export(request):
         sheet = workbook.create_sheet("Community Map")
         sheet.append(importing.EXPORT_HEADERS)
         for row in rows:
-            sheet.append(row)
+            sheet.append(exports.excel_row(sheet, row))
         response = HttpResponse(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
@@ -207,7 +206,7 @@ def organization_export(request):
             return value
 
     response = StreamingHttpResponse(
-        _csv_stream(csv.writer(Echo()), rows), content_type="text/csv; charset=utf-8"
+        _csv_stream(exports.SafeWriter(Echo()), rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -5,7 +5,6 @@ with get_object_or_404. Data comes from dashboard.queries, which applies the pri
 nothing here reads a record directly.
 """
 
-import csv
 import json
 
 from django.contrib.auth.decorators import login_not_required
@@ -18,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from cs360 import exports
 from cs360.dbrouter import public_read_view
 from dashboard import charts, queries
 from dashboard.public_forms import ExplorerFilterForm
@@ -226,7 +226,7 @@ def chart_csv(request, agency_slug, chart):
     response["Content-Disposition"] = (
         f'attachment; filename="{agency.slug}-{chart}-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"'
     )
-    csv.writer(response).writerows(found.csv_rows)
+    exports.SafeWriter(response).writerows(found.csv_rows)
     return response
 
 
@@ -308,9 +308,8 @@ def open_data_download(request, agency_slug, dataset, fmt):
         rows = queries.open_data_rows(agency, rules, catalog, source)
     filename = f"{agency.slug}-{dataset}.{fmt}"
     if fmt == "csv":
-        writer = csv.DictWriter(_Echo(), fieldnames=fields)
-        header = {name: name for name in fields}
-        body = (writer.writerow(row) for row in _chain([header], rows))
+        writer = exports.SafeDictWriter(_Echo(), fieldnames=fields)
+        body = _chain([writer.writeheader()], (writer.writerow(row) for row in rows))
         response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
     else:
         meta = {
