@@ -514,5 +514,7 @@ class ReceiptCheckForm(forms.Form):
         max_length=40,
         help_text="The code shown when you cast your secret ballot. It is checked here and "
         "not stored.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "XXXX-XXXX-XXXX"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "class": "form-control", "spellcheck": "false"}
+        ),
     )

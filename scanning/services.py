@@ -6,6 +6,7 @@ starting a problem-solving team from one. Rounds, ballots and decisions are in
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communitymap.models import Affiliation
 from scanning.models import (
@@ -26,11 +27,13 @@ from teams.models import Team
 
 
 @transaction.atomic
-def ensure_default_topics(*, agency) -> None:
+def ensure_default_topics(*, agency, created_by=None) -> None:
     """Give an agency the common topics the first time it needs its list."""
     if agency.scanning_topics.exists():
         return
-    Topic.objects.bulk_create([Topic(agency=agency, name=name) for name in DEFAULT_TOPICS])
+    bulk_create_with_history(
+        [Topic(agency=agency, name=name) for name in DEFAULT_TOPICS], Topic, default_user=created_by
+    )
 
 
 @transaction.atomic
@@ -55,10 +58,17 @@ def update_activity(*, activity, changed_by, organizations=None, **fields) -> Sc
         _check_organizations(activity.agency, organizations)
         activity.organizations.set(organizations)
     if became_anonymous:
-        activity.inputs.update(respondent_name="", anonymous=True)
+        # Erased from the earlier history rows too, so the names are gone, not hidden.
         Input.history.filter(activity_id=activity.pk).update(respondent_name="", anonymous=True)
-    elif "anonymous" in fields and not fields["anonymous"]:
-        activity.inputs.update(anonymous=False)
+    if "anonymous" in fields:
+        items = list(activity.inputs.all())
+        for item in items:
+            item.anonymous = activity.anonymous
+            if activity.anonymous:
+                item.respondent_name = ""
+        bulk_update_with_history(
+            items, Input, ["anonymous", "respondent_name"], default_user=changed_by
+        )
     return activity
 
 
@@ -155,7 +165,11 @@ def assign_inputs(*, agency, inputs, candidate, assigned_by) -> int:
     if candidate is not None and (candidate.agency_id != agency.pk or candidate.merged_into_id):
         raise ValidationError("Choose one of this agency's open candidate problems.")
     ids = [i.pk for i in inputs if i.agency_id == agency.pk]
-    return agency.scanning_inputs.filter(pk__in=ids).update(candidate=candidate)
+    moved = list(agency.scanning_inputs.filter(pk__in=ids))
+    for item in moved:
+        item.candidate = candidate
+    bulk_update_with_history(moved, Input, ["candidate"], default_user=assigned_by)
+    return len(moved)
 
 
 @transaction.atomic
@@ -172,18 +186,26 @@ def merge_candidates(*, agency, source, target, merged_by) -> CandidateProblem:
         raise ValidationError(
             f"“{source}” is on a ballot that has opened, so it cannot be merged away."
         )
-    source.inputs.update(candidate=target)
+    assign_inputs(
+        agency=agency, inputs=source.inputs.all(), candidate=target, assigned_by=merged_by
+    )
     for entry in source.round_entries.select_related("round"):
+        entry._history_user = merged_by
         if entry.round.entries.filter(candidate=target).exists():
             entry.delete()
         else:
             entry.candidate = target
             entry.save(update_fields=["candidate"])
-    CandidateProblem.objects.filter(merged_into=source).update(merged_into=target)
+    earlier = list(agency.candidate_problems.filter(merged_into=source))
+    for candidate in earlier:
+        candidate.merged_into = target
+    bulk_update_with_history(earlier, CandidateProblem, ["merged_into"], default_user=merged_by)
     source.merged_into = target
+    source._history_user = merged_by
     source.save(update_fields=["merged_into"])
     if not target.evidence_summary and source.evidence_summary:
         target.evidence_summary = source.evidence_summary
+        target._history_user = merged_by
         target.save(update_fields=["evidence_summary"])
     return target
 

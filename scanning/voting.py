@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from scanning import tally
 from scanning.forms import SECRET_SHOWS_RESULTS
@@ -90,11 +91,11 @@ def create_round(
         closes_at=closes_at,
         **settings,
     )
-    _set_candidates(round_, candidates)
+    _set_candidates(round_, candidates, changed_by=created_by)
     descriptions = dict(DEFAULT_CRITERIA)
     if criteria is None:
         criteria = [(name, 1) for name, _ in DEFAULT_CRITERIA]
-    Criterion.objects.bulk_create(
+    bulk_create_with_history(
         [
             Criterion(
                 agency=agency,
@@ -105,18 +106,24 @@ def create_round(
                 description=descriptions.get(name, ""),
             )
             for i, (name, weight) in enumerate(criteria)
-        ]
+        ],
+        Criterion,
+        default_user=created_by,
     )
     return round_
 
 
-def _set_candidates(round_, candidates):
-    round_.entries.all().delete()
-    RoundCandidate.objects.bulk_create(
+def _set_candidates(round_, candidates, *, changed_by):
+    for entry in round_.entries.all():
+        entry._history_user = changed_by
+        entry.delete()
+    bulk_create_with_history(
         [
             RoundCandidate(agency=round_.agency, round=round_, candidate=c, position=i)
             for i, c in enumerate(candidates)
-        ]
+        ],
+        RoundCandidate,
+        default_user=changed_by,
     )
 
 
@@ -141,11 +148,15 @@ def update_round(*, round_, changed_by, candidates=None, weights=None, **setting
         secret=round_.secret,
         hide_results=round_.hide_results_until_close,
     )
+    round_._history_user = changed_by
     round_.save()
     if candidates is not None:
-        _set_candidates(round_, candidates)
-    for criterion_id, weight in (weights or {}).items():
-        round_.criteria.filter(pk=criterion_id).update(weight=weight)
+        _set_candidates(round_, candidates, changed_by=changed_by)
+    weights = weights or {}
+    changed = [c for c in round_.criteria.filter(pk__in=weights) if c.weight != weights[c.pk]]
+    for criterion in changed:
+        criterion.weight = weights[criterion.pk]
+    bulk_update_with_history(changed, Criterion, ["weight"], default_user=changed_by)
     return round_
 
 
@@ -162,6 +173,7 @@ def open_round(*, round_, opened_by) -> PriorityRound:
         )
     round_.status = PriorityRound.Status.OPEN
     round_.opened_at = timezone.now()
+    round_._history_user = opened_by
     round_.save(update_fields=["status", "opened_at"])
     return round_
 
@@ -416,6 +428,7 @@ def close_round(*, round_, closed_by) -> PriorityRound:
         Ballot.objects.bulk_create(ballots)
     round_.status = PriorityRound.Status.CLOSED
     round_.closed_at = timezone.now()
+    round_._history_user = closed_by
     round_.save(update_fields=["status", "closed_at"])
     return round_
 

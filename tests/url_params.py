@@ -44,6 +44,11 @@ BY_URL_NAME = {
     # communitymap: one worksheet cell (area x partner type).
     "communitymap:cell-add": lambda agency, user: {"area": "housing", "partner_type": "ngo"},
     "communitymap:cell-examples": lambda agency, user: {"area": "health", "partner_type": "ngo"},
+    # scanning: a round's published record exists once voting has closed.
+    "scanning:round-record": lambda agency, user: {"round_id": _closed_round(agency, user).pk},
+    "scanning:round-record-download": lambda agency, user: {
+        "round_id": _closed_round(agency, user).pk
+    },
 }
 
 
@@ -170,11 +175,22 @@ def _scanning_round(agency, user):
     return open_round(agency, team, title="Matrix round")
 
 
-def _scanning_priority(agency, user):
+def _closed_round(agency, user):
     from scanning import voting
 
     round_ = _scanning_round(agency, user)
-    voting.close_round(round_=round_, closed_by=None)
+    if not round_.is_closed:
+        round_ = voting.close_round(round_=round_, closed_by=None)
+    return round_
+
+
+def _scanning_priority(agency, user):
+    from scanning import voting
+
+    existing = agency.priorities.first()
+    if existing:
+        return existing
+    round_ = _closed_round(agency, user)
     decision = voting.record_decision(
         round_=round_,
         decided_by=None,

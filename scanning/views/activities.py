@@ -96,7 +96,7 @@ def activity_detail(request, activity_id):
     activity = get_object_or_404(
         request.agency.scanning_activities.prefetch_related("organizations"), pk=activity_id
     )
-    services.ensure_default_topics(agency=request.agency)
+    services.ensure_default_topics(agency=request.agency, created_by=request.user)
     topics = list(request.agency.scanning_topics.filter(is_active=True))
     initial = {k: v for k, v in request.GET.items() if k in InputForm.CARRIED}
     form = InputForm(request.POST or None, activity=activity, topics=topics, initial=initial)
@@ -179,7 +179,7 @@ def input_delete(request, input_id):
 
 @agency_view(min_role=Role.STAFF)
 def topic_list(request):
-    services.ensure_default_topics(agency=request.agency)
+    services.ensure_default_topics(agency=request.agency, created_by=request.user)
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"].strip()

@@ -301,6 +301,7 @@ def round_record(request, round_id):
         fingerprint = voting.receipt_fingerprint(form.cleaned_data["receipt"])
         receipts_listed = [b.get("receipt") for b in record["ballots"]]
         found = receipts_listed.index(fingerprint) + 1 if fingerprint in receipts_listed else 0
+        form = ReceiptCheckForm()  # The code is not echoed back into the page.
     ballots = [
         {**b, "text": queries.describe_published_ballot(record, b)} for b in record["ballots"]
     ]

@@ -46,6 +46,58 @@ def test_runoff_tie_for_last_is_broken_by_the_earlier_round():
     assert result.row(C).tied
 
 
+E, F = 5, 6
+
+
+def test_runoff_tie_looks_back_from_the_most_recent_round_not_the_oldest():
+    # Round 1: A 10, B 6, C 5, D 4, E 2 -> E out; its 2 ballots go to C.
+    # Round 2: A 10, B 6, C 7, D 4      -> D out; 2 go to B, 1 to C, 1 exhausted.
+    # Round 3: A 10, B 8, C 8           -> B and C tie for last. The most recent earlier
+    #   round (2) has B 6 < C 7, so B goes out. (Looking from the oldest round, where
+    #   B 6 > C 5, would wrongly put C out and make B the winner.)
+    # Round 4: B's six [B, C] ballots go to C: A 10, C 14 of 24 in play. C wins.
+    ballots = ranked(
+        *[[A]] * 10, *[[B, C]] * 6, *[[C, B]] * 5, *[[D, B]] * 2, [D, C], [D], *[[E, C]] * 2
+    )
+    result = tally(method=RANKED, candidates=[A, B, C, D, E], ballots=ballots)
+    assert [r.counts for r in result.rounds] == [
+        {A: 10, B: 6, C: 5, D: 4, E: 2},
+        {A: 10, B: 6, C: 7, D: 4},
+        {A: 10, B: 8, C: 8},
+        {A: 10, C: 14},
+        {C: 14},  # Counting goes on until one is left; the majority does not change.
+    ]
+    assert [r.eliminated for r in result.rounds] == [E, D, B, A, None]
+    assert [r.tie_break for r in result.rounds] == ["", "", "earlier rounds", "", ""]
+    assert result.rounds[3].exhausted == 3 and result.rounds[3].majority == C
+    assert result.order == [C, A, B, D, E]
+
+
+def test_runoff_tie_skips_back_over_a_round_where_the_tied_were_level():
+    # Round 1: A 12, B 6, C 5, D 4, E 3, F 2 -> F out; both its ballots go to C.
+    # Round 2: A 12, B 6, C 7, D 4, E 3      -> E out; one ballot to B, two exhausted.
+    # Round 3: A 12, B 7, C 7, D 4           -> D out; two to B, two to C.
+    # Round 4: A 12, B 9, C 9                -> tie. Round 3 has them level (7, 7); round 2,
+    #   the most recent where they differ, has B 6 < C 7: B goes out (round 1 says C).
+    # Round 5: B's six [B, C] ballots move to C: A 12, C 15 of 27 in play. C wins.
+    ballots = ranked(
+        *[[A]] * 12,
+        *[[B, C]] * 6,
+        *[[C, B]] * 5,
+        *[[D, B]] * 2,
+        *[[D, C]] * 2,
+        [E, B],
+        *[[E]] * 2,
+        *[[F, C]] * 2,
+    )
+    result = tally(method=RANKED, candidates=[A, B, C, D, E, F], ballots=ballots)
+    assert result.rounds[2].counts == {A: 12, B: 7, C: 7, D: 4}
+    assert result.rounds[3].counts == {A: 12, B: 9, C: 9}
+    assert result.rounds[3].eliminated == B and result.rounds[3].tie_break == "earlier rounds"
+    assert result.rounds[4].counts == {A: 12, C: 15} and result.rounds[4].majority == C
+    assert result.order == [C, A, B, D, E, F]
+
+
 def test_runoff_tie_with_no_history_uses_ranking_points():
     # Everyone first once; points: A 2+1=3, B 2, C 1+1+2=4. B has fewest and goes out,
     # then its ballot moves to C, which beats A 2 to 1.
