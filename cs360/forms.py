@@ -9,6 +9,26 @@ class InvitationForm(forms.Form):
     role = forms.TypedChoiceField(choices=Role.choices, coerce=int, initial=Role.PARTNER)
 
 
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
+
+
+class TwoFactorRequirementForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        required=False, label="Require two-factor login for staff and admins"
+    )
+
+
 class RoleForm(forms.Form):
     role = forms.TypedChoiceField(choices=Role.choices, coerce=int)
 

@@ -79,6 +79,12 @@ class Agency(models.Model):
     time_zone = models.CharField(
         max_length=64, default="America/Chicago", validators=[validate_time_zone]
     )
+    require_two_factor = models.BooleanField(
+        "require two-factor login for staff and admins",
+        default=False,
+        help_text="Staff and admins must enter a code from an authenticator app after their "
+        "password before they see any page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

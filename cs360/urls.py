@@ -5,11 +5,12 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from cs360 import views
+from cs360 import two_factor, views
 
 agency_patterns = [
     path("", views.agency_home, name="agency-home"),
     path("members/", views.member_list, name="member-list"),
+    path("members/two-factor/", views.agency_two_factor, name="agency-two-factor"),
     path("members/<int:membership_id>/role/", views.member_role, name="member-role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member-remove"),
     path(
@@ -35,6 +36,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("accounts/two-factor/", two_factor.two_factor_setup, name="two-factor-setup"),
+    path("accounts/two-factor/verify/", two_factor.two_factor_verify, name="two-factor-verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("a/<slug:agency_slug>/", include(agency_patterns)),

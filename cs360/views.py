@@ -10,7 +10,12 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from cs360 import services
-from cs360.forms import AcceptInvitationForm, InvitationForm, RoleForm
+from cs360.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    RoleForm,
+    TwoFactorRequirementForm,
+)
 from cs360.home import attention_items
 from cs360.models import Role
 from cs360.navigation import areas_for
@@ -66,6 +71,25 @@ def member_list(request):
     if request.htmx and request.method == "POST":
         return render(request, "cs360/member_list.html#invite-form", context)
     return render(request, "cs360/member_list.html", context)
+
+
+@agency_view(min_role=Role.ADMIN)
+@require_POST
+def agency_two_factor(request):
+    """Turn the agency's two-factor requirement for staff and admins on or off."""
+    form = TwoFactorRequirementForm(request.POST)
+    form.is_valid()  # A missing or unreadable box means "off", like an unticked checkbox.
+    request.agency.require_two_factor = form.cleaned_data.get("require_two_factor", False)
+    request.agency.save(update_fields=["require_two_factor"])
+    if request.agency.require_two_factor:
+        messages.success(
+            request,
+            "Staff and admins now need a code from an authenticator app after their password. "
+            "Anyone who has not set one up is asked to at their next page.",
+        )
+    else:
+        messages.success(request, "Two-factor login is no longer required (it stays optional).")
+    return redirect("member-list", agency_slug=request.agency.slug)
 
 
 @agency_view(min_role=Role.ADMIN)

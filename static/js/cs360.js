@@ -31,3 +31,18 @@ function labelScrollRegions(root) {
 }
 document.addEventListener("DOMContentLoaded", () => labelScrollRegions(document));
 document.addEventListener("htmx:afterSettle", (event) => labelScrollRegions(event.target));
+// Behaviours wired by data attributes, so no page needs an inline handler (the
+// Content-Security-Policy forbids them).
+document.addEventListener("click", (event) => {
+  if (event.defaultPrevented) return;
+  if (event.target.closest("[data-print]")) {
+    window.print();
+    return;
+  }
+  const remover = event.target.closest("[data-remove-closest]");
+  if (remover) remover.closest(remover.dataset.removeClosest)?.remove();
+});
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.requestSubmit();
+});

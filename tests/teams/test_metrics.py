@@ -114,7 +114,7 @@ def test_staff_enter_a_reading_and_see_progress_and_chart(client_for, alice, pst
     reading = metric.readings.get()
     assert reading.entered_by == alice and reading.source_note == "RMS export"
     page = client.get(metric.get_absolute_url()).content.decode()
-    assert "vendor/plotly.min.js" in page and "31 Jan 2026" in page
+    assert "vendor/plotly/plotly-strict.min.js" in page and "31 Jan 2026" in page
 
 
 def test_reading_with_text_for_a_number_is_refused_clearly(client_for, alice, pst):
