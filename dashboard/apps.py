@@ -7,6 +7,8 @@ class DashboardConfig(AppConfig):
 
     def attention_items(self, agency, membership):
         """Staff see imports waiting for a decision after the preview, and failed imports."""
+        from django.urls import reverse
+
         from cs360.home import AttentionItem
         from cs360.models import Role
         from dashboard.models import ImportJob
@@ -20,6 +22,21 @@ class DashboardConfig(AppConfig):
                 AttentionItem(
                     text=f"Police data import waiting for your decision: {job.original_name}",
                     url=job.get_absolute_url(),
+                    area="Dashboard",
+                )
+            )
+        from dashboard.publication import unreviewed_count
+
+        pending = unreviewed_count(agency)
+        if pending:
+            items.append(
+                AttentionItem(
+                    text=(
+                        "Police data categories to review before they are mapped or listed "
+                        "in open data"
+                    ),
+                    url=reverse("dashboard:category-review", args=[agency.slug]),
+                    count=pending,
                     area="Dashboard",
                 )
             )

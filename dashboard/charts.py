@@ -135,11 +135,13 @@ def over_time(data: Explorer) -> Chart:
     what = "calls for service" if f.source == "calls" else "incidents"
     total, previous = data.total, data.previous_total
     if total.value is None:
-        summary = f"Fewer than {t} {what} were recorded from {f.describe()}."
+        summary = f"Fewer than {t} {what} were recorded in {f.describe()}."
     else:
         change = _pct_change(total.value, previous.value) if data.has_previous else ""
-        summary = f"{total.value:,} {what} were recorded from {f.describe()}"
+        summary = f"{total.text} {what} were recorded in {f.describe()}"
         summary += f", {change} the same dates a year earlier." if change else "."
+    if data.partial:
+        summary += " " + " ".join(data.partial)
     return Chart(
         key="over-time",
         title=f"{what.capitalize()} by {f.interval}",

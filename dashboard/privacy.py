@@ -106,6 +106,8 @@ class Cell:
     value: int | None
     primary: bool = False  # suppressed because it is small (not to protect another cell)
     threshold: int = DEFAULT_THRESHOLD
+    # Some month cells below the threshold were left out of this sum (see queries.explorer).
+    incomplete: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -113,7 +115,7 @@ class Cell:
 
     def display(self, threshold: int | None = None) -> str:
         if self.value is not None:
-            return f"{self.value:,}"
+            return f"{self.value:,}+" if self.incomplete else f"{self.value:,}"
         return f"fewer than {threshold or self.threshold}" if self.primary else "suppressed"
 
     @property

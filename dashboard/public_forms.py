@@ -6,19 +6,46 @@ from django import forms
 
 from dashboard.models import PublicationSettings
 from dashboard.privacy import normalize_terms
-from dashboard.queries import INTERVALS, Catalog, Filters, default_filters
+from dashboard.queries import (
+    INTERVALS,
+    Catalog,
+    Filters,
+    add_months,
+    default_filters,
+    month_end,
+    month_start,
+)
+
+
+class MonthField(forms.Field):
+    """A month, "2025-03" (what <input type="month"> sends); a full date is read as its month.
+
+    Public counts cover whole months only, so no two ranges differ by a few days.
+    """
+
+    widget = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM, for example 2025-03."}
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        for fmt in ("%Y-%m", "%Y-%m-%d"):
+            try:
+                day = dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+            if 1900 <= day.year <= 2200:
+                return day.replace(day=1)
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class ExplorerFilterForm(forms.Form):
     """The explorer's filters, read from the query string so every view has a shareable URL."""
 
     source = forms.ChoiceField(label="Data", required=False)
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = MonthField(label="From", required=False)
+    end = MonthField(label="To", required=False)
     category = forms.ChoiceField(label="Category", required=False)
     district = forms.ChoiceField(label="District", required=False)
     interval = forms.ChoiceField(label="Count by", required=False, choices=list(INTERVALS.items()))
@@ -36,14 +63,14 @@ class ExplorerFilterForm(forms.Form):
         if catalog.first_date and catalog.last_date:
             for name in ("start", "end"):
                 self.fields[name].widget.attrs.update(
-                    min=catalog.first_date.isoformat(), max=catalog.last_date.isoformat()
+                    min=f"{catalog.first_date:%Y-%m}", max=f"{catalog.last_date:%Y-%m}"
                 )
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            self.add_error("end", "The end date is before the start date.")
+            self.add_error("end", "The end month is before the start month.")
         if start and end and (end - start).days > 366 * 10:
             self.add_error("start", "Choose at most ten years at a time.")
         return data
@@ -55,14 +82,15 @@ class ExplorerFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         base = default_filters(self.catalog, data.get("source") or None)
         start, end = data.get("start"), data.get("end")
+        end = month_end(end) if end else None
         if start and not end:
-            end = min(base.end, start + dt.timedelta(days=364))
+            end = min(base.end, month_end(add_months(start, 11)))
         if end and not start:
-            start = end - dt.timedelta(days=364)
+            start = add_months(end, -11)
         return Filters(
             source=base.source,
-            start=start or base.start,
-            end=end or base.end,
+            start=month_start(start or base.start),
+            end=month_end(end or base.end),
             category=data.get("category") or "",
             district=data.get("district") or "",
             interval=data.get("interval") or "month",
@@ -89,13 +117,12 @@ class CategoriesField(forms.MultipleChoiceField):
 
 class PublicationForm(forms.ModelForm):
     sensitive_categories = TermsField(
-        label="Sensitive words",
+        label="Your own sensitive words",
         required=False,
         help_text=(
-            "One word or phrase per line. A call or incident whose initial type, final type or "
-            "category contains one of them (at the start of a word, any case) is never mapped "
-            "or shown below district level. Records the export flags as domestic are always "
-            "sensitive."
+            "One word or phrase per line, besides the built-in default rules. In the category "
+            "review, a type or category containing one (at the start of a word, any case) is "
+            "suggested as “areas only”. What is published is always what the review decided."
         ),
     )
     published_categories = CategoriesField(
@@ -160,3 +187,27 @@ class PublicationForm(forms.ModelForm):
         if not 1 <= value <= 100:
             raise forms.ValidationError("Choose a number from 1 to 100.")
         return value
+
+
+class CategoryReviewForm(forms.Form):
+    """One choice per type or category value in the data, pre-filled with the decision
+    already made or, for a value never reviewed, the default rule's suggestion."""
+
+    def __init__(self, data=None, *, entries):
+        super().__init__(data)
+        from dashboard.models import CategoryDecision
+
+        self.entries = entries
+        for entry in entries:
+            self.fields[entry.key] = forms.ChoiceField(
+                label=entry.value,
+                choices=CategoryDecision.Level.choices,
+                initial=entry.initial_choice,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+            )
+
+    def rows(self):
+        return [(entry, self[entry.key]) for entry in self.entries]
+
+    def levels(self) -> dict[str, str]:
+        return {entry.value: self.cleaned_data[entry.key] for entry in self.entries}

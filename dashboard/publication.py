@@ -17,7 +17,8 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from dashboard import sensitive_rules
@@ -142,7 +143,26 @@ def inventory(agency, extra_terms=()) -> list[Entry]:
 
 
 def unreviewed_count(agency) -> int:
-    """How many values in the data have no decision yet (one query)."""
+    """How many values in the data have no decision yet.
+
+    Cached until the next finished import or decision (a small query finds out which).
+    """
+    stamp = agency.import_jobs.filter(status="succeeded").aggregate(
+        n=models.Count("id"), last=models.Max("finished_at")
+    )
+    decided = agency.category_decisions.aggregate(
+        n=models.Count("id"), last=models.Max("decided_at")
+    )
+    key = f"cs360:unreviewed:{agency.pk}:{sorted(stamp.items())}:{sorted(decided.items())}"
+    key = "cs360:unreviewed:" + hashlib.sha1(key.encode()).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = _unreviewed_count(agency)
+        cache.set(key, count, 60 * 60 * 24)
+    return count
+
+
+def _unreviewed_count(agency) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """

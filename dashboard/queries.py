@@ -177,6 +177,19 @@ def levels(agency, version: DataVersion) -> Levels:
     return _cached(agency, version, "levels", (), lambda: Levels.for_agency(agency))
 
 
+def publication_promise(agency, rules: privacy.Rules, version: DataVersion):
+    """What the public page may say about sensitive data, made from the decisions (cached)."""
+    from dashboard import publication
+
+    return _cached(
+        agency,
+        version,
+        "promise",
+        (),
+        lambda: publication.promise(publication.inventory(agency, rules.sensitive_terms)),
+    )
+
+
 def catalog(agency, rules: privacy.Rules, version: DataVersion, source: str | None) -> Catalog:
     """One query over the agency's records (cached): sources, dates, categories, districts."""
     published = levels(agency, version)
@@ -272,8 +285,8 @@ class Filters:
     def as_params(self) -> dict:
         params = {
             "source": self.source,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
+            "start": f"{self.start:%Y-%m}",
+            "end": f"{self.end:%Y-%m}",
             "interval": self.interval,
         }
         if self.category:
@@ -283,7 +296,10 @@ class Filters:
         return params
 
     def describe(self) -> str:
-        parts = [f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"]
+        if (self.start.year, self.start.month) == (self.end.year, self.end.month):
+            parts = [f"{self.start:%B %Y}"]
+        else:
+            parts = [f"{self.start:%B %Y} to {self.end:%B %Y}"]
         if self.category:
             parts.append(self.category)
         if self.district:
@@ -291,10 +307,26 @@ class Filters:
         return ", ".join(parts)
 
 
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def default_filters(cat: Catalog, source: str | None = None) -> Filters:
-    """The last twelve months of data (ending at the newest record, not today)."""
-    end = cat.last_date or dt.date.today()
-    start = max(end - dt.timedelta(days=364), cat.first_date or end)
+    """The last twelve whole months of data: the newest record's month and the eleven
+    before it (never a range that starts or ends inside a month; see snap_range)."""
+    end = month_end(cat.last_date or dt.date.today())
+    start = add_months(end, -11)
+    if cat.first_date:
+        start = max(start, month_start(cat.first_date))
     return Filters(
         source=source or (cat.sources[0][0] if cat.sources else "incidents"), start=start, end=end
     )
@@ -324,6 +356,7 @@ class Explorer:
     sensitive_share: privacy.Cell | None = None
     choropleth: dict | None = None  # {"layer", "geojson", "rows": [(key, name, Cell)]}
     has_previous: bool = True  # the data reaches back to the same dates a year earlier
+    partial: list = field(default_factory=list)  # the first or last month is only partly covered
 
 
 def _where(agency, rules: privacy.Rules, f: Filters, cat: Catalog, *, since):
@@ -349,85 +382,154 @@ def _where(agency, rules: privacy.Rules, f: Filters, cat: Catalog, *, since):
 
 
 def explorer(agency, rules: privacy.Rules, version: DataVersion, f: Filters, cat: Catalog):
-    """Everything the police data explorer shows for these filters, privacy rules applied."""
+    """Everything the police data explorer shows for these filters, privacy rules applied.
+
+    No differencing: the range is whole months, and every count is a sum of *month cells*
+    (one month x one category, district, time band or week) that each hold at least the
+    threshold; smaller month cells are left out of every sum (the count is then marked as
+    incomplete). Two overlapping ranges differ by whole month cells, so subtracting any
+    two published counts gives zero or at least the threshold, never a small number.
+    """
     rows, density_rows = _cached(
         agency, version, "explorer", f.key(), lambda: _explorer_rows(agency, rules, f, cat)
     )
     t = rules.threshold
-    buckets: dict = {}
-    categories: dict[str, int] = {}
-    districts: dict[str, int] = {}
-    grid = [[0] * 7 for _ in BANDS]
-    total = previous = sensitive = 0
-    for (
-        g_bucket,
-        g_cat,
-        g_district,
-        g_dow,
-        bucket,
-        category,
-        district,
-        dow,
-        band,
-        n,
-        n_prev,
-        n_sens,
-    ) in rows:
+    sums: dict = {}  # (dimension, key) -> [current, previous, current dropped, prev dropped]
+
+    def add(dim, key, n, n_prev):
+        entry = sums.setdefault((dim, key), [0, 0, False, False])
+        if n >= t:
+            entry[0] += n
+        elif n:
+            entry[2] = True
+        if n_prev >= t:
+            entry[1] += n_prev
+        elif n_prev:
+            entry[3] = True
+
+    sensitive = [0, False]
+    for g_bucket, g_cat, g_district, g_dow, bucket, category, district, dow, band, *counts in rows:
+        n, n_prev, n_sens = counts
         if g_bucket == 0:
-            buckets[bucket] = (n, n_prev)
-        elif g_dow + g_cat + g_district < 5 and not n:
-            continue  # seen only in the year before: not part of the selected period
+            add("bucket", bucket, n, n_prev)
         elif g_cat == 0:
-            categories[category] = n
+            add("cat", category, n, 0)
         elif g_district == 0:
-            districts[district or "Not recorded"] = n
+            add("district", district or "Not recorded", n, 0)
         elif g_dow == 0:
-            grid[int(band)][int(dow) - 1] = n
+            add("grid", (int(band), int(dow) - 1), n, 0)
         else:
-            total, previous, sensitive = n, n_prev, n_sens
+            add("total", None, n, n_prev)
+            if n_sens >= t:
+                sensitive[0] += n_sens
+            elif n_sens:
+                sensitive[1] = True
+
+    def cell(dim, key, previous=False):
+        entry = sums.get((dim, key))
+        if entry is None:
+            return privacy.Cell(0, threshold=t)
+        value, dropped = (entry[1], entry[3]) if previous else (entry[0], entry[2])
+        if dropped and not value:
+            return privacy.Cell(None, primary=True, threshold=t)
+        return privacy.Cell(value, threshold=t, incomplete=dropped)
+
+    def keys(dim):
+        return [k for d, k in sums if d == dim and (sums[(d, k)][0] or sums[(d, k)][2])]
+
     xs = _bucket_axis(f)
-    current = [buckets.get(x, (0, 0))[0] for x in xs]
-    earlier = [buckets.get(x, (0, 0))[1] for x in xs]
-    cat_items = sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))
-    cat_items = _fold_rare(cat_items, t, list(cat.categories))
-    dist_items = sorted(districts.items(), key=lambda kv: _natural(kv[0]))
-    flat_grid = [cell for row in grid for cell in row]
-    grid_cells = rules.suppress(flat_grid)
-    result = Explorer(
+    cat_items = _fold_rare_cells(
+        sorted(((k, cell("cat", k)) for k in keys("cat")), key=lambda kv: _cell_order(kv)),
+        list(cat.categories),
+        t,
+    )
+    districts = sorted(keys("district"), key=_natural)
+    total, previous = cell("total", None), cell("total", None, previous=True)
+    grid = _protect([cell("grid", (b, d)) for b in range(len(BANDS)) for d in range(7)], total)
+    by_category = _protect([c for _, c in cat_items], total)
+    by_district = _protect([cell("district", k) for k in districts], total)
+    return Explorer(
         filters=f,
         threshold=t,
-        total=privacy.suppressed_total([total], t),
-        previous_total=privacy.suppressed_total([previous], t),
+        total=total,
+        previous_total=previous,
         over_time=[
-            Series("Selected period", xs, rules.suppress(current)),
-            Series("Same dates a year earlier", xs, rules.suppress(earlier)),
+            Series("Selected period", xs, _protect([cell("bucket", x) for x in xs], total)),
+            Series(
+                "Same dates a year earlier",
+                xs,
+                _protect([cell("bucket", x, True) for x in xs], previous),
+            ),
         ],
-        by_category=list(
-            zip([k for k, _ in cat_items], rules.suppress([v for _, v in cat_items]), strict=True)
-        ),
-        by_district=list(
-            zip([k for k, _ in dist_items], rules.suppress([v for _, v in dist_items]), strict=True)
-        ),
-        heatmap=[grid_cells[i * 7 : (i + 1) * 7] for i in range(len(BANDS))],
+        by_category=list(zip([k for k, _ in cat_items], by_category, strict=True)),
+        by_district=list(zip(districts, by_district, strict=True)),
+        heatmap=[grid[i * 7 : (i + 1) * 7] for i in range(len(BANDS))],
         density=[(lat, lon, n) for lat, lon, n in density_rows],
-        sensitive_share=privacy.suppressed_total([sensitive], t),
+        sensitive_share=privacy.Cell(
+            None if sensitive[1] and not sensitive[0] else sensitive[0],
+            primary=True,
+            threshold=t,
+            incomplete=sensitive[1],
+        ),
         has_previous=bool(cat.first_date and cat.first_date <= _year_before(f.end)),
+        partial=_partial_months(f, cat),
     )
-    return result
 
 
-def _fold_rare(items, threshold, known):
+def _protect(cells: list, total: privacy.Cell) -> list:
+    """Complementary suppression against the total shown beside a chart.
+
+    The total minus the cells shown is what a chart leaves out (month cells below the
+    threshold, suppressed cells); when that is a small number, the smallest shown cells
+    are hidden too, until what is hidden adds up to at least the threshold.
+    """
+    t = total.threshold
+    if total.value is None:
+        return [privacy.Cell(None, threshold=t) if c.value else c for c in cells]
+    cells = list(cells)
+    hidden = total.value - sum(c.value or 0 for c in cells)
+    if hidden == 0 or hidden >= t:
+        return cells
+    for i in sorted((i for i, c in enumerate(cells) if c.value), key=lambda i: cells[i].value):
+        hidden += cells[i].value
+        cells[i] = privacy.Cell(None, threshold=t)
+        if hidden >= t:
+            break
+    return cells
+
+
+def _cell_order(item):
+    name, c = item
+    return (-(c.value or 0), name)
+
+
+def _fold_rare_cells(items, known, threshold):
     """Categories too rare to be codes (or not published) are folded into "Other"."""
-    kept, other = [], 0
     known = set(known)
-    for name, n in items:
-        if name in known:
-            kept.append((name, n))
-        else:
-            other += n
-    if other:
+    kept = [(name, c) for name, c in items if name in known]
+    rest = [c for name, c in items if name not in known]
+    if rest:
+        value = sum(c.value or 0 for c in rest)
+        dropped = any(c.suppressed or c.incomplete for c in rest)
+        other = (
+            privacy.Cell(None, primary=True, threshold=threshold)
+            if dropped and not value
+            else privacy.Cell(value, threshold=threshold, incomplete=dropped)
+        )
         kept.append((privacy.OTHER, other))
     return kept
+
+
+def _partial_months(f: Filters, cat: Catalog) -> list[str]:
+    """Sentences for a first or last month that the data covers only in part."""
+    notes = []
+    if cat.first_date and f.start < cat.first_date <= f.end:
+        notes.append(
+            f"The data starts on {cat.first_date:%-d %B %Y}: {cat.first_date:%B} is partial."
+        )
+    if cat.last_date and f.start <= cat.last_date < f.end:
+        notes.append(f"The data runs to {cat.last_date:%-d %B %Y}: {cat.last_date:%B} is partial.")
+    return notes
 
 
 def _bucket_axis(f: Filters) -> list[dt.date]:
@@ -467,6 +569,9 @@ def _explorer_rows(agency, rules, f: Filters, cat: Catalog):
                        date_trunc(%s, CASE WHEN occurred_at >= %s THEN occurred_at
                                            ELSE occurred_at + interval '1 year' END
                                       AT TIME ZONE %s)::date AS bucket,
+                       date_trunc('month', CASE WHEN occurred_at >= %s THEN occurred_at
+                                           ELSE occurred_at + interval '1 year' END
+                                      AT TIME ZONE %s)::date AS month,
                        {_category_sql()} AS cat,
                        nullif(btrim(district), '') AS district,
                        extract(isodow FROM occurred_at AT TIME ZONE %s)::int AS dow,
@@ -475,9 +580,23 @@ def _explorer_rows(agency, rules, f: Filters, cat: Catalog):
                   FROM dashboard_policerecord
                  WHERE {where} AND (occurred_at >= %s OR occurred_at < %s)
               ) AS r
-             GROUP BY GROUPING SETS ((bucket), (cat), (district), (dow, band), ())
+             GROUP BY GROUPING SETS ((month, bucket), (month, cat), (month, district),
+                                    (month, dow, band), (month))
             """,
-            [tz_start, interval, tz_start, tz, tz, tz, *sens_params, *params, tz_start, prev_end],
+            [
+                tz_start,
+                interval,
+                tz_start,
+                tz,
+                tz_start,
+                tz,
+                tz,
+                tz,
+                *sens_params,
+                *params,
+                tz_start,
+                prev_end,
+            ],
         )
         rows = cursor.fetchall()
         cursor.execute(

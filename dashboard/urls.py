@@ -15,5 +15,6 @@ urlpatterns = [
     path("mappings/<int:mapping_id>.json", imports.mapping_download, name="mapping-download"),
     path("boundaries/", imports.boundary_list, name="boundary-list"),
     path("publication/", publishing.publication, name="publication"),
+    path("publication/categories/", publishing.category_review, name="category-review"),
     path("publication/preview/", publishing.publication_preview, name="publication-preview"),
 ]

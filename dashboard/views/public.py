@@ -82,6 +82,7 @@ def _common(agency, rules, version):
         "rules": rules,
         "last_updated": version.last_import,
         "plotly_config": charts.CONFIG,
+        "promise": queries.publication_promise(agency, rules, version),
     }
 
 

@@ -8,9 +8,10 @@ from django.utils.safestring import mark_safe
 
 from cs360.models import Role
 from cs360.permissions import agency_view
-from dashboard import queries
+from dashboard import publication as decisions
+from dashboard import queries, sensitive_rules
 from dashboard.models import PublicationSettings
-from dashboard.public_forms import PublicationForm
+from dashboard.public_forms import CategoryReviewForm, PublicationForm
 from dashboard.views.public import _common, _overview_police, _police_context, with_trends
 
 
@@ -78,3 +79,32 @@ def publication_preview(request):
             agency, rules, version, queries.public_priorities(agency, rules), preview=True
         )
         return render(request, "dashboard/public_overview.html", context)
+
+
+@agency_view(min_role=Role.STAFF, write_role=Role.ADMIN)
+def category_review(request):
+    """Every type and category in the data, and how each is published (admins decide)."""
+    agency = request.agency
+    settings = _settings(agency)
+    entries = decisions.inventory(agency, settings.sensitive_categories)
+    show = request.GET.get("show", "pending")
+    if show == "pending" and any(not e.reviewed for e in entries):
+        shown = [e for e in entries if not e.reviewed]
+    else:
+        show, shown = "all", entries
+    form = CategoryReviewForm(request.POST or None, entries=shown)
+    if request.method == "POST" and form.is_valid():
+        changed = decisions.decide_categories(
+            agency=agency, decided_by=request.user, levels=form.levels()
+        )
+        messages.success(request, f"Saved {len(shown)} decisions ({changed} changed).")
+        return redirect("dashboard:category-review", agency_slug=agency.slug)
+    context = {
+        "form": form,
+        "show": show,
+        "entries": entries,
+        "pending": sum(1 for e in entries if not e.reviewed),
+        "can_edit": request.membership.is_admin,
+        "topics": sensitive_rules.TOPICS,
+    }
+    return render(request, "dashboard/category_review.html", context)
