@@ -15,7 +15,10 @@ class CommunitymapConfig(AppConfig):
             return []
         url = reverse("communitymap:organization-list", kwargs={"agency_slug": agency.slug})
         items = []
-        needing = agency.organizations.needing_new_contact().count()
+        from communitymap.worksheet import map_counts
+
+        counts = map_counts(agency)  # One query for both items, whatever the map's size.
+        needing = counts.needing_contact
         if needing:
             items.append(
                 AttentionItem(
@@ -27,7 +30,7 @@ class CommunitymapConfig(AppConfig):
                     area="Community Map",
                 )
             )
-        due = agency.organizations.follow_up_due().count()
+        due = counts.follow_up_due
         if due:
             items.append(
                 AttentionItem(

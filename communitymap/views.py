@@ -35,7 +35,7 @@ from communitymap.models import (
     RelationshipStatus,
     Stance,
 )
-from communitymap.worksheet import build_worksheet, columns
+from communitymap.worksheet import build_worksheet, columns, map_counts
 from cs360 import exports
 from cs360.models import Role
 from cs360.permissions import agency_view
@@ -50,15 +50,16 @@ def _cell_or_404(area, partner_type):
 
 
 def _worksheet_context(request):
-    rows = build_worksheet(request.agency)
+    counts = map_counts(request.agency)
+    rows = build_worksheet(request.agency, counts)
     cells = [cell for row in rows for cell in row.cells]
     return {
         "rows": rows,
         "columns": columns(),
         "gap_count": sum(1 for cell in cells if cell.is_gap),
         "area_gaps": [(row.label, row.gaps) for row in rows if row.gaps],
-        "needing_contact": request.agency.organizations.needing_new_contact().count(),
-        "total": request.agency.organizations.count(),
+        "needing_contact": counts.needing_contact,
+        "total": counts.total,
     }
 
 
