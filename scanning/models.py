@@ -420,7 +420,8 @@ class PriorityRound(models.Model):
     secret = models.BooleanField(
         "secret ballot",
         default=True,
-        help_text="Everyone sees who has voted; no one, admins included, can see how.",
+        help_text="No one, admins included, can see how anyone voted. While voting is open "
+        "only the number of ballots shows, and results stay hidden until close.",
     )
     hide_results_until_close = models.BooleanField(default=True)
     quorum = models.PositiveSmallIntegerField(

@@ -14,6 +14,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='historicalpriorityround',
+            name='secret',
+            field=models.BooleanField(default=True, help_text='No one, admins included, can see how anyone voted. While voting is open only the number of ballots shows, and results stay hidden until close.', verbose_name='secret ballot'),
+        ),
+        migrations.AlterField(
+            model_name='priorityround',
+            name='secret',
+            field=models.BooleanField(default=True, help_text='No one, admins included, can see how anyone voted. While voting is open only the number of ballots shows, and results stay hidden until close.', verbose_name='secret ballot'),
+        ),
         migrations.AddField(
             model_name='voterrecord',
             name='receipt_check',
