@@ -46,6 +46,9 @@ BY_URL_NAME = {
     "communitymap:cell-examples": lambda agency, user: {"area": "health", "partner_type": "ngo"},
 }
 
+# URLs whose extra parameters name no object of an agency (the object-level matrix skips them).
+NOT_OBJECTS = {"communitymap:cell-add", "communitymap:cell-examples"}
+
 
 def _invitation(agency):
     from datetime import timedelta
