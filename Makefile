@@ -23,10 +23,15 @@ seed: migrate
 	$(PY) manage.py seed_demo --if-empty
 
 # The background worker (police data imports) runs beside the server and stops with it; so
-# does the embedded PostgreSQL (KEEP_DB=1 leaves it running for a quicker next start).
+# does the embedded PostgreSQL (KEEP_DB=1 leaves it running for a quicker next start). The
+# worker rides out database restarts itself; should it exit anyway, this loop starts it again.
+WORKER = trap 'kill $$child 2>/dev/null; wait $$child; exit 0' TERM; \
+	while :; do $(PY) manage.py run_worker --no-reload $(1) & child=$$!; wait $$child; \
+	echo "Background worker exited ($$?); restarting it in 2 s." >&2; sleep 2; done
+
 run: seed
 	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
-	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	@( $(call WORKER,--interval 1) ) & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; \
 			if [ -z "$$DATABASE_URL" ] && [ -z "$(KEEP_DB)" ]; then $(PY) -m cs360.db stop; fi' EXIT; \
 		trap 'exit 130' INT TERM; \
@@ -37,9 +42,8 @@ serve: seed
 	@mkdir -p var && test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
 		$(PY) manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
-		$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost \
+	export DJANGO_DEBUG=0 CS360_HTTPS=0 DJANGO_SECRET_KEY="$$(cat var/secret_key)" DJANGO_ALLOWED_HOSTS=$(HOST),localhost; \
+		( $(call WORKER) ) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(VENV)/bin/gunicorn cs360.wsgi --workers $${WORKERS:-3} --bind $(HOST):$(PORT) --access-logfile -
 
 lint: install
@@ -65,11 +69,12 @@ test-fast: install
 test-browser: install
 	$(PY) -m pytest -m browser
 
-# Run migrations and the isolation tests against an external PostgreSQL (DATABASE_URL).
+# Migrations and the whole suite against an external PostgreSQL (DATABASE_URL). The browser
+# tests are left out: they exercise Chromium, not the database, and run in `make test`.
 test-external-db: install
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL first." && exit 2)
 	$(PY) manage.py migrate --noinput
-	$(PY) -m pytest --create-db tests/cs360/test_isolation_matrix.py tests/cs360/test_permissions.py
+	$(PY) -m pytest -n 2 --dist loadfile --create-db -m "not browser"
 
 db-stop: install
 	$(PY) -m cs360.db stop

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.utils import timezone
 
 
 class DashboardConfig(AppConfig):
@@ -11,10 +14,12 @@ class DashboardConfig(AppConfig):
 
         from cs360.home import AttentionItem
         from cs360.models import Role
+        from dashboard import jobs
         from dashboard.models import ImportJob
 
         if membership.role < Role.STAFF:
             return []
+        jobs.end_vanished_jobs(agency.import_jobs.all())
         items = []
         waiting = list(agency.import_jobs.filter(status=ImportJob.Status.PREVIEWED)[:2])
         for job in waiting:
@@ -37,6 +42,18 @@ class DashboardConfig(AppConfig):
                     ),
                     url=reverse("dashboard:category-review", args=[agency.slug]),
                     count=pending,
+                    area="Dashboard",
+                )
+            )
+        stuck = agency.import_jobs.filter(
+            status=ImportJob.Status.QUEUED, queued_at__lt=timezone.now() - timedelta(minutes=1)
+        ).first()
+        if stuck:
+            items.append(
+                AttentionItem(
+                    text=f"Police data import still waiting to start: {stuck.original_name}. "
+                    "The background worker may be stopped.",
+                    url=stuck.get_absolute_url(),
                     area="Dashboard",
                 )
             )

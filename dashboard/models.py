@@ -151,10 +151,15 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the worker running the job (its last sign of life).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["bytes_read", "rows_read", "preview"])
+    history = HistoricalRecords(
+        excluded_fields=["bytes_read", "rows_read", "preview", "heartbeat_at"]
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -178,6 +183,25 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in {self.Status.FAILED, self.Status.CANCELLED} and bool(
+            self.mapping_used
+        )
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: the background worker may not be running."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.QUEUED
+            and self.queued_at is not None
+            and timezone.now() - self.queued_at > timedelta(minutes=1)
+        )
 
     @property
     def is_finished(self) -> bool:

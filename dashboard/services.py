@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import ProgrammingError, connection, connections, transaction
 from django.utils import timezone
 
-from dashboard import importing
+from dashboard import importing, jobs
 from dashboard.importing import Area, MappingError, RowReader
 from dashboard.models import Boundary, ColumnMapping, ImportJob
 from dashboard.warmup import warm_public_views
@@ -131,11 +131,27 @@ def queue_import(*, job: ImportJob, started_by) -> ImportJob:
 
     job.status = ImportJob.Status.QUEUED
     job.rows_read = job.bytes_read = 0
+    job.rows_inserted = job.rows_updated = job.rows_unchanged = job.rows_rejected = 0
     job.cancel_requested = False
     job.error = ""
+    job.queued_at = timezone.now()
+    job.started_at = job.finished_at = job.heartbeat_at = None
     job.save()
     transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return job
+
+
+class CannotRetry(Exception):
+    pass
+
+
+def retry_import(*, job: ImportJob, retried_by) -> ImportJob:
+    """Run a failed or cancelled import again, with the mapping it had."""
+    if not job.can_retry:
+        raise CannotRetry("Only a failed or cancelled import with a column mapping can be retried.")
+    if job.file and not job.file.storage.exists(job.file.name):
+        raise CannotRetry("The uploaded file is no longer stored: upload it again.")
+    return queue_import(job=job, started_by=retried_by)
 
 
 @transaction.atomic
@@ -149,11 +165,21 @@ def stop_import(*, job: ImportJob, stopped_by) -> ImportJob:
 
 @transaction.atomic
 def cancel_import(*, job: ImportJob, cancelled_by) -> ImportJob:
-    """Ask a queued or running import to stop; its transaction is rolled back."""
+    """Stop a queued or running import; its transaction is rolled back.
+
+    A running import's worker stops at its next progress check. When no worker runs it
+    any more, or its worker has hung, the cancel completes at once.
+    """
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job.cancel_requested = True
     if job.status == ImportJob.Status.QUEUED:
         job.status = ImportJob.Status.CANCELLED
         job.finished_at = timezone.now()
-    job.cancel_requested = True
+    elif job.status == ImportJob.Status.RUNNING and (
+        not jobs.lock_holders([job.pk]) or jobs.stop_hung_worker(job)
+    ):
+        jobs.end_without_worker(job)
+        return job
     job.save()
     return job
 
@@ -257,12 +283,14 @@ class JobMonitor:
     """Reports progress and reads cancellation on a connection of its own.
 
     The import runs in one transaction, so its own connection cannot make progress
-    visible to the page that polls it; a second, autocommit connection can.
+    visible to the page that polls it; a second, autocommit connection can. The heartbeat
+    beats on a third, from a thread, while the job runs.
     """
 
     def __init__(self, job_id: int):
         self.job_id = job_id
         self.conn = connections.create_connection("default")
+        self.heartbeat = jobs.Heartbeat(job_id).__enter__()
 
     def __call__(self, rows_read: int, bytes_read: int) -> bool:
         with self.conn.cursor() as cursor:
@@ -275,6 +303,7 @@ class JobMonitor:
         return bool(row and row[0])
 
     def close(self):
+        self.heartbeat.__exit__(None, None, None)
         self.conn.close()
 
 
@@ -392,9 +421,22 @@ def run_import(job_id: int, *, check: Callable[[int, int], bool] | None = None) 
         return job
     if job.cancel_requested:
         return _finish(job, ImportJob.Status.CANCELLED)
+    # The lock tells everyone a worker runs this job; a second copy of the task stops here.
+    if not jobs.try_lock(job.pk):
+        return job
+    try:
+        job.refresh_from_db()
+        if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.PREVIEWED):
+            return job  # Cancelled, or run by another copy of the task, meanwhile.
+        return _run_locked(job, check)
+    finally:
+        jobs.unlock(job.pk)
+
+
+def _run_locked(job: ImportJob, check) -> ImportJob:
     job.status = ImportJob.Status.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.started_at = job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "started_at", "heartbeat_at"])
     monitor = None
     if check is None and not connection.in_atomic_block:
         monitor = check = JobMonitor(job.pk)

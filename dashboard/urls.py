@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/<int:job_id>/start/", imports.import_start, name="import-start"),
     path("imports/<int:job_id>/stop/", imports.import_stop, name="import-stop"),
     path("imports/<int:job_id>/cancel/", imports.import_cancel, name="import-cancel"),
+    path("imports/<int:job_id>/retry/", imports.import_retry, name="import-retry"),
     path("mappings/<int:mapping_id>.json", imports.mapping_download, name="mapping-download"),
     path("boundaries/", imports.boundary_list, name="boundary-list"),
     path("publication/", publishing.publication, name="publication"),

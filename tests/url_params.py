@@ -51,6 +51,9 @@ BY_URL_NAME = {
     },
 }
 
+# URLs whose extra parameters name no object of an agency (the object-level matrix skips them).
+NOT_OBJECTS = {"communitymap:cell-add", "communitymap:cell-examples"}
+
 
 def _invitation(agency):
     from datetime import timedelta

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cs360.models import Role
 from cs360.permissions import agency_view
-from dashboard import services
+from dashboard import jobs, services
 from dashboard.forms import BoundaryForm, MappingForm, UploadForm
 from dashboard.importing import FIELDS, MappingError
 from dashboard.models import Boundary, ImportJob
@@ -19,6 +19,7 @@ from dashboard.models import Boundary, ImportJob
 @agency_view(min_role=Role.STAFF)
 def overview(request):
     agency = request.agency
+    jobs.end_vanished_jobs(agency.import_jobs.all())
     context = {
         "jobs": agency.import_jobs.select_related("uploaded_by", "mapping")[:10],
         "sources": agency.police_records.values("source")
@@ -90,6 +91,8 @@ def import_mapping(request, job_id):
 @agency_view(min_role=Role.STAFF)
 def import_detail(request, job_id):
     job = get_object_or_404(request.agency.import_jobs.select_related("mapping"), pk=job_id)
+    if jobs.end_vanished_jobs(request.agency.import_jobs.filter(pk=job.pk)):
+        job.refresh_from_db()
     context = {
         "job": job,
         "fields": FIELDS,
@@ -130,6 +133,19 @@ def import_cancel(request, job_id):
         messages.info(request, "Cancelling: the records stay as they were before this import.")
     if request.htmx:
         return import_detail.__wrapped__(request, job_id=job.pk)
+    return redirect(job)
+
+
+@agency_view(min_role=Role.STAFF)
+@require_POST
+def import_retry(request, job_id):
+    job = get_object_or_404(request.agency.import_jobs, pk=job_id)
+    try:
+        services.retry_import(job=job, retried_by=request.user)
+    except services.CannotRetry as error:
+        messages.warning(request, str(error))
+    else:
+        messages.info(request, "Import queued again with the same file and mapping.")
     return redirect(job)
 
 

@@ -1,10 +1,13 @@
 """House rules that are easy to forget, checked on every run."""
 
 import ast
+import inspect
+import sys
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db import models
 from django.urls import get_resolver
 
 from tests.cs360.test_isolation_matrix import _walk
@@ -90,3 +93,75 @@ def test_lower_apps_never_import_higher_apps():
                         problems.append(f"{path.relative_to(ROOT)} imports {name}")
     # The root URLconf includes every app by dotted string, which is not an import.
     assert not problems, problems
+
+
+def url_view_modules():
+    """Every module that holds a view of the URLconf, found from the URLs, not file names."""
+    modules = set()
+    for _route, _name, entry in _walk(get_resolver().url_patterns):
+        view = inspect.unwrap(entry.callback)
+        module = getattr(view, "__module__", "")
+        if module.split(".")[0] in PROJECT_APPS:
+            modules.add(module)
+    return sorted(modules)
+
+
+LOOKUPS = {"get_object_or_404", "get_list_or_404"}
+MODELS_BY_NAME = {model.__name__: model for model in apps.get_models()}
+
+
+def model_lookups(module_name):
+    """`get_object_or_404(<Model>, ...)` calls in a module, the model resolved by name."""
+    module = sys.modules[module_name]
+    tree = ast.parse(inspect.getsource(module))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if called not in LOOKUPS:
+            continue
+        target = node.args[0]
+        value = None
+        if isinstance(target, ast.Name):
+            # A name the module does not define yet is judged by the models' class names.
+            value = getattr(module, target.id, None) or MODELS_BY_NAME.get(target.id)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            value = getattr(getattr(module, target.value.id, None), target.attr, None)
+        if isinstance(value, type) and issubclass(value, models.Model):
+            found.append(f"{module_name}:{node.lineno} get_object_or_404({value.__name__}, ...)")
+    return found
+
+
+VIEW_MODULES = url_view_modules()
+
+
+def test_view_modules_are_found_from_the_urlconf():
+    assert {m.split(".")[0] for m in VIEW_MODULES} >= {"communitymap", "teams", "scanning"}
+
+
+@pytest.mark.parametrize("module_name", VIEW_MODULES)
+def test_views_look_objects_up_through_the_tenant(module_name):
+    """`get_object_or_404(request.agency.teams, pk=...)`, never `get_object_or_404(Team, ...)`:
+    a lookup by model class finds any agency's object."""
+    offenders = model_lookups(module_name)
+    assert not offenders, f"Lookups by model class in views: {offenders}; start from request.agency"
+
+
+def test_the_lookup_check_catches_a_model_class(tmp_path, monkeypatch):
+    source = (
+        "from django.shortcuts import get_object_or_404\n"
+        "from cs360.models import Agency\n"
+        "def view(request, pk):\n"
+        "    return get_object_or_404(Agency, pk=pk)\n"
+        "def fine(request, pk):\n"
+        "    return get_object_or_404(request.agency.memberships, pk=pk)\n"
+    )
+    (tmp_path / "lookup_probe.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    __import__("lookup_probe")
+    try:
+        assert model_lookups("lookup_probe") == ["lookup_probe:4 get_object_or_404(Agency, ...)"]
+    finally:
+        sys.modules.pop("lookup_probe", None)

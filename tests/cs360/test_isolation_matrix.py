@@ -119,3 +119,54 @@ def test_every_agency_url_is_guarded(client, route, name, entry):
     if status == 405 or write_role == min_role:
         status = client.post(url).status_code
         assert status not in {403, 404} and status < 500, f"{url} POST answered {status}"
+
+
+# --- Object-level isolation ----------------------------------------------------------------
+
+OBJECT_URLS = [
+    (route, name, entry)
+    for route, name, entry in AGENCY_URLS
+    if set(entry.pattern.converters) - {"agency_slug"}
+    and not (
+        name in url_params.NOT_OBJECTS or (name or "").split(":")[-1] in url_params.NOT_OBJECTS
+    )
+]
+
+
+def test_there_are_object_urls_to_check():
+    assert len(OBJECT_URLS) >= 20
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "name", "entry"), OBJECT_URLS, ids=[n or r for r, n, _ in OBJECT_URLS]
+)
+def test_another_agencys_objects_are_not_found(client, route, name, entry):
+    """An admin of the home agency, at the home agency's URL, with the id of one of the other
+    agency's objects (one parameter at a time, the others the home agency's own): 404,
+    for reads and writes, full page and htmx."""
+    view = entry.callback
+    home = AgencyFactory(name="Home PD", slug="home-pd")
+    other = AgencyFactory(name="Other PD", slug="other-pd")
+    right = member("right@home.test", home, Role.ADMIN, "Home Admin")
+    theirs = member("theirs@other.test", other, Role.ADMIN, "Other Admin")
+    own = _kwargs(name, entry, home, right)
+    foreign = _kwargs(name, entry, other, theirs)
+    client.force_login(right)
+    assert view.agency_min_role <= Role.ADMIN
+    params = [p for p in own if p != "agency_slug"]
+    for param in params:
+        if own[param] == foreign[param]:
+            continue  # Not an object (a model name, an area): nothing of theirs to try.
+        url = _url(route, {**own, param: foreign[param]})
+        for headers in ({}, {"HX-Request": "true"}):
+            for method in (client.get, client.post):
+                status = method(url, headers=headers).status_code
+                assert status in {404, 405}, (
+                    f"{method.__name__.upper()} {url} ({param} of Other PD"
+                    f"{', htmx' if headers else ''}) answered {status}, not 404"
+                )
+        # The same URL with the home agency's own object is found: the 404 above is
+        # isolation, not a broken URL.
+        own_status = client.get(_url(route, own)).status_code
+        assert own_status in {200, 302, 405}, f"{_url(route, own)} answered {own_status}"

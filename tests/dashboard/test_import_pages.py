@@ -112,11 +112,12 @@ def test_stop_after_preview_imports_nothing(client_for, alice, riverton):
     assert not riverton.police_records.exists()
 
 
-def test_progress_fragment_polls_while_running_and_cancel(client_for, alice, riverton):
+def test_progress_fragment_polls_while_running_and_cancel(client_for, alice, riverton, live_worker):
     client = client_for(alice)
     job = ImportJobFactory(
         agency=riverton, status="running", file_size=1000, bytes_read=420, rows_read=4200
     )
+    live_worker(job)
     url = job.get_absolute_url()
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert fragment.strip().startswith('<div id="job-status"')
