@@ -5,8 +5,6 @@ ImportBatch; `commit_import` writes all the rows marked new (and, if asked, upda
 matches) in one transaction, or nothing at all.
 """
 
-import csv
-import io
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -27,6 +25,7 @@ from communitymap.models import (
     normalize_name,
     trigrams,
 )
+from cs360 import tabular
 from cs360.models import Role, User
 
 MAX_ROWS = 20_000
@@ -110,56 +109,22 @@ STATUS_LOOKUP = _choice_lookup(RelationshipStatus.choices) | {
 GEOGRAPHY_LOOKUP = _choice_lookup(Geography.choices)
 
 
+# The shared reader (the police import's): any delimiter and common encoding, .xlsx in
+# streaming mode, and the limits checked as the file is read.
+LIMITS = tabular.Limits(max_bytes=20 * 1024**2, max_columns=100, max_rows=MAX_ROWS + 1)
+
+
 def read_table(uploaded) -> tuple[list[str], list[list]]:
-    """(header, rows) from an uploaded .csv, .xlsx or .xlsm file, or ImportFileError."""
+    """(header, rows) from an uploaded .csv, .tsv, .xlsx or .xlsm file, or ImportFileError."""
     name = (uploaded.name or "").lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        return _read_excel(uploaded)
-    if name.endswith((".csv", ".txt")) or not name:
-        return _read_csv(uploaded)
-    raise ImportFileError("Upload a .csv file or an Excel workbook (.xlsx).")
-
-
-def _read_csv(uploaded):
-    raw = uploaded.read()
-    if b"\x00" in raw[:4096]:
-        raise ImportFileError(
-            "This file is not a CSV text file. Save it as CSV (comma separated) or .xlsx."
-        )
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    if not name.endswith((".xlsx", ".xlsm", ".csv", ".tsv", ".txt")) and name:
+        raise ImportFileError("Upload a .csv file or an Excel workbook (.xlsx).")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as error:
-        raise ImportFileError(f"The CSV file could not be read: {error}.") from error
-    if not rows:
-        raise ImportFileError("The file is empty.")
-    return rows[0], rows[1:]
-
-
-def _read_excel(uploaded):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file.
-        raise ImportFileError(
-            "This Excel file could not be opened. Save it again as .xlsx, or as CSV."
-        ) from error
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    if not rows:
-        raise ImportFileError("The first sheet of the workbook is empty.")
-    return rows[0], rows[1:]
+        uploaded.seek(0)
+        with tabular.open_table(uploaded, name, limits=LIMITS, read_through=True) as table:
+            return table.header, list(table.rows())
+    except tabular.TableError as error:
+        raise ImportFileError(str(error)) from error
 
 
 def _columns(header):
@@ -194,6 +159,7 @@ def _text(value):
 
 
 def _parse_date(value):
+    value = value.removesuffix(" 00:00:00")  # an Excel date cell, as the reader writes it
     for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d %b %Y", "%d %B %Y", "%B %d, %Y"):
         try:
             return datetime.strptime(value, fmt).date()

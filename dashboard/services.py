@@ -51,12 +51,24 @@ def create_import_job(*, agency, uploaded_by, upload: UploadedFile, source: str)
     return job
 
 
-def job_path(job: ImportJob) -> Path:
-    return Path(job.file.path) if job.file else Path(job.original_name)
+def open_job_table(job: ImportJob, encoding: str = "", *, read_through: bool = False):
+    """The job's file as a table, through Django's storage API (local disk or object
+    storage alike); a job made by `import_file` reads its file where it lies."""
+    if job.file:
+        stream = job.file.storage.open(job.file.name, "rb")
+    else:
+        stream = open(job.original_name, "rb")  # noqa: SIM115 - closed with the table
+    try:
+        table = importing.open_table(stream, job.original_name, encoding, read_through=read_through)
+    except BaseException:
+        stream.close()
+        raise
+    table._closers.append(stream.close)
+    return table
 
 
 def read_sample(job: ImportJob, count: int = 200) -> tuple[importing.Table, list[list[str]]]:
-    with importing.open_table(job_path(job), job.original_name) as table:
+    with open_job_table(job) as table:
         return table, importing.sample_rows(table, count)
 
 
@@ -103,7 +115,7 @@ def preview_job(*, job: ImportJob, mapping: dict, saved_mapping: ColumnMapping |
     if errors:
         raise MappingError(" ".join(errors))
     area = area_for(agency=job.agency, mapping=mapping, header=table.header, rows=rows)
-    with importing.open_table(job_path(job), job.original_name, table.encoding) as table:
+    with open_job_table(job, table.encoding) as table:
         result = importing.preview(table, mapping, area)
     job.mapping_used = mapping
     job.mapping = saved_mapping
@@ -342,7 +354,7 @@ def load_table(
         columns = ", ".join(importing.STAGING_COLUMNS)
         with cursor.copy(f"COPY police_import_staging ({columns}) FROM STDIN") as copy:
             read, write = reader.read, copy.write_row
-            for line, row in enumerate(table.rows(), start=2):
+            for line, row in table.numbered_rows():
                 record = read(line, row)
                 if record is not None:
                     write(record)
@@ -443,7 +455,7 @@ def _run_locked(job: ImportJob, check) -> ImportJob:
     try:
         table, rows = read_sample(job)
         area = area_for(agency=job.agency, mapping=job.mapping_used, header=table.header, rows=rows)
-        with importing.open_table(job_path(job), job.original_name, table.encoding) as table:
+        with open_job_table(job, read_through=True) as table:
             job.file_size = job.file_size or table.size
             result = load_table(
                 agency=job.agency,
@@ -460,7 +472,9 @@ def _run_locked(job: ImportJob, check) -> ImportJob:
         logger.exception("Import %s failed", job.pk)
         job.refresh_from_db()
         job.error = (
-            f"{type(exc).__name__}: {exc}"[:2000] if not isinstance(exc, MappingError) else str(exc)
+            str(exc)
+            if isinstance(exc, (MappingError, importing.TableError))
+            else f"{type(exc).__name__}: {exc}"[:2000]
         )
         return _finish(job, ImportJob.Status.FAILED)
     finally:
