@@ -364,7 +364,7 @@ def density_map(data: Explorer, geojson: dict | None = None) -> Chart:
     _layout(figure, height=400)
     if points:
         summary = (
-            f"{len(points):,} block-sized areas had at least {t} non-sensitive records; "
+            f"{len(points):,} block-sized areas had at least {t} mappable records in a month; "
             f"the busiest had {points[0][2]:,}."
         )
     else:

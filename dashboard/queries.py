@@ -601,17 +601,21 @@ def _explorer_rows(agency, rules, f: Filters, cat: Catalog):
         rows = cursor.fetchall()
         cursor.execute(
             f"""
-            SELECT round(public_latitude::numeric, 3)::float8 AS lat,
-                   round(public_longitude::numeric, 3)::float8 AS lon, count(*)
-              FROM dashboard_policerecord
-             WHERE {where} AND occurred_at >= %s AND public_latitude IS NOT NULL
-               AND public_longitude IS NOT NULL AND NOT {sens_sql}
+            SELECT lat, lon, sum(n)::int
+              FROM (SELECT round(public_latitude::numeric, 3)::float8 AS lat,
+                           round(public_longitude::numeric, 3)::float8 AS lon,
+                           date_trunc('month', occurred_at AT TIME ZONE %s) AS month,
+                           count(*) AS n
+                      FROM dashboard_policerecord
+                     WHERE {where} AND occurred_at >= %s AND public_latitude IS NOT NULL
+                       AND public_longitude IS NOT NULL AND NOT {sens_sql}
+                     GROUP BY 1, 2, 3
+                    HAVING count(*) >= %s) AS month_cells
              GROUP BY 1, 2
-            HAVING count(*) >= %s
              ORDER BY 3 DESC
              LIMIT {DENSITY_LIMIT}
             """,
-            [*params, tz_start, *sens_params, rules.threshold],
+            [tz, *params, tz_start, *sens_params, rules.threshold],
         )
         density = cursor.fetchall()
     return rows, density
