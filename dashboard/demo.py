@@ -42,7 +42,7 @@ def last_whole_month(today: dt.date) -> dt.date:
     return today.replace(day=1) - dt.timedelta(days=1)
 
 
-def datasets(end: dt.date, scale: float = 1.0) -> list[tuple[str, str, str, list[dict], geo.Geography]]:
+def datasets(end: dt.date, scale: float = 1.0) -> list[tuple]:
     """(agency key, source, saved mapping name, rows, geography) for the whole demo."""
     city, campus = geo.city(), geo.campus()
     city_calls = police.calls(police.CITY_POPULATION, 0.6, police.CITY_CALL_MIX, "flat")
