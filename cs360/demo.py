@@ -15,6 +15,9 @@ DEMO_PASSWORD = "cs360-demo"
 class DemoWorld:
     agencies: dict[str, Agency] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    # The share of the police data's yearly volume to generate (the browser walk test seeds
+    # a small demo; every other part of the demo is the same).
+    police_scale: float = 1.0
 
 
 AGENCIES = [

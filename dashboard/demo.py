@@ -42,7 +42,7 @@ def last_whole_month(today: dt.date) -> dt.date:
     return today.replace(day=1) - dt.timedelta(days=1)
 
 
-def datasets(end: dt.date) -> list[tuple[str, str, str, list[dict], geo.Geography]]:
+def datasets(end: dt.date, scale: float = 1.0) -> list[tuple]:
     """(agency key, source, saved mapping name, rows, geography) for the whole demo."""
     city, campus = geo.city(), geo.campus()
     city_calls = police.calls(police.CITY_POPULATION, 0.6, police.CITY_CALL_MIX, "flat")
@@ -66,6 +66,7 @@ def datasets(end: dt.date) -> list[tuple[str, str, str, list[dict], geo.Geograph
                 seed=f"{key}-{source}",
                 campus=key == "university",
                 prefix=prefix,
+                scale=scale,
             ),
             geography,
         )
@@ -88,7 +89,7 @@ def seed(world, *, end: dt.date | None = None) -> None:
     publish_priorities(world)
     end = end or last_whole_month(timezone.localdate())
     FOLDER.mkdir(parents=True, exist_ok=True)
-    for key, source, mapping_name, rows, geography in datasets(end):
+    for key, source, mapping_name, rows, geography in datasets(end, world.police_scale):
         agency = world.agencies[key]
         if agency.import_jobs.filter(source=source, status="succeeded").exists():
             continue

@@ -489,6 +489,7 @@ def generate(
     seed: str,
     campus: bool = False,
     prefix: str,
+    scale: float = 1.0,
 ):
     """Yield one dict per record from `end` back YEARS years (whole months), oldest first."""
     rng = random.Random(f"{geo.SEED}:{seed}")
@@ -516,6 +517,7 @@ def generate(
             day = start + dt.timedelta(days=offset)
             lam = (
                 kind.per_year
+                * scale
                 / 365.25
                 * season[day.month - 1]
                 / mean

@@ -22,12 +22,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when any agency exists already."
         )
+        parser.add_argument(
+            "--police-scale",
+            type=float,
+            default=1.0,
+            help="Generate this share of the demo's police data (e.g. 0.05 for a quick demo).",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, police_scale=1.0, **options):
         if if_empty and Agency.objects.exists():
             self.stdout.write("Database already has data; demo not loaded again.")
             return
-        world = demo.DemoWorld()
+        world = demo.DemoWorld(police_scale=police_scale)
         for config in sorted(
             apps.get_app_configs(),
             key=lambda c: c.name in PROJECT_APPS and PROJECT_APPS.index(c.name),
