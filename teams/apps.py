@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Func, IntegerField, Subquery
 from django.urls import reverse
+
+
+def _count(queryset):
+    """A scalar subquery counting `queryset`'s rows (COUNT without GROUP BY: one row)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 class TeamsConfig(AppConfig):
@@ -14,8 +22,26 @@ class TeamsConfig(AppConfig):
 
         teams_url = reverse("teams:team-list", kwargs={"agency_slug": agency.slug})
         visible = agency.teams.visible_to(membership)
+        actions = ActionItem.objects.filter(agency=agency, team__in=visible).overdue()
+        if membership.role < Role.STAFF:  # Partners: only their own actions.
+            actions = actions.filter(owner__user=membership.user)
+        # The three counts in one query, whatever the number of teams, metrics and actions.
+        counts = (
+            type(agency)
+            .objects.filter(pk=agency.pk)
+            .values("pk")
+            .annotate(
+                late_teams=ArraySubquery(visible.meeting_overdue().values("name")[:4]),
+                late_readings=_count(
+                    Metric.objects.filter(agency=agency, team__in=visible).overdue()
+                ),
+                late_actions=_count(actions),
+            )
+            .get()
+        )
         items = []
-        late_teams = list(visible.meeting_overdue().values_list("name", flat=True)[:4])
+        late_teams, late_readings = counts["late_teams"], counts["late_readings"]
+        late_actions = counts["late_actions"]
         if late_teams:
             items.append(
                 AttentionItem(
@@ -25,7 +51,6 @@ class TeamsConfig(AppConfig):
                     area="Teams",
                 )
             )
-        late_readings = Metric.objects.filter(agency=agency, team__in=visible).overdue().count()
         if late_readings:
             items.append(
                 AttentionItem(
@@ -35,10 +60,6 @@ class TeamsConfig(AppConfig):
                     area="Teams",
                 )
             )
-        actions = ActionItem.objects.filter(agency=agency, team__in=visible).overdue()
-        if membership.role < Role.STAFF:  # Partners: only their own actions.
-            actions = actions.filter(owner__user=membership.user)
-        late_actions = actions.count()
         if late_actions:
             items.append(
                 AttentionItem(

@@ -97,3 +97,29 @@ def test_home_page_flags_teams_without_a_recent_meeting_and_overdue_work(
     page = client_for(alice).get("/a/riverton-pd/").content.decode()
     assert "No meeting in over a month: Green Street PST" in page
     assert "Action items past their due date" in page
+
+
+def test_home_page_counts_overdue_readings_and_actions_and_partners_see_only_their_own(
+    alice, bob, bob_person, pst_with_bob, riverton
+):
+    from cs360.home import attention_items
+    from cs360.models import Membership
+
+    metric = MetricFactory(goal=GoalFactory(team=pst_with_bob), cadence="weekly")
+    metric.baseline_date = datetime.date(2024, 1, 1)
+    metric.save()
+    late = datetime.date(2024, 1, 1)
+    ActionItemFactory(team=pst_with_bob, due_on=late, owner=bob_person)
+    ActionItemFactory(team=pst_with_bob, due_on=late)
+    ActionItemFactory(team=pst_with_bob, due_on=late)
+    ActionItemFactory(team=pst_with_bob)  # Not due yet.
+
+    def counts(user):
+        membership = Membership.objects.get(user=user, agency=riverton)
+        items = attention_items(riverton, membership)
+        return {item.text: item.count for item in items if item.area == "Teams"}
+
+    staff = counts(alice)
+    assert staff["Action items past their due date"] == 3
+    assert staff["Metric readings overdue for their cadence"] == 1
+    assert counts(bob)["Action items past their due date"] == 1
