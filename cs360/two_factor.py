@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -159,7 +159,7 @@ def two_factor_verify(request):
     """The second step of logging in: a code from the app or one recovery code."""
     form = TwoFactorCodeForm(request.POST or None)
     if request.user.is_verified():
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if request.method == "POST" and form.is_valid():
         device, error = _check_code(request.user, form.cleaned_data["code"])
         if device is not None:
@@ -175,7 +175,7 @@ def two_factor_verify(request):
                     )
                     % {"n": left},
                 )
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         form.add_error("code", error)
     context = {"form": form, "next": _next_url(request)}
     return render(request, "registration/two_factor_verify.html", context)

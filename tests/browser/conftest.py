@@ -53,16 +53,51 @@ def browser():
         chromium.close()
 
 
+# Every page reports Content-Security-Policy violations to the console, where the tab
+# fixtures collect them; a test that saw one fails, so every browser test checks the policy.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def csp_violations(tab):
+    """The CSP violations this tab has seen so far (a list that keeps filling)."""
+    return tab._csp_violations
+
+
+def _new_tab(context):
+    context.set_default_timeout(10_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    tab = context.new_page()
+    tab._csp_violations = []
+
+    def listen(message):
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            tab._csp_violations.append(f"{tab.url}: {text}")
+
+    tab.on("console", listen)
+    return tab
+
+
+def _close(tab, context, path):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tab.screenshot(path=path, full_page=True)
+    violations = list(tab._csp_violations)
+    context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh browser tab on a desktop-sized window; `page.goto("/path")` is relative."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
+    tab = _new_tab(context)
     yield tab
-    SCREENSHOTS.mkdir(exist_ok=True)
-    tab.screenshot(path=SCREENSHOTS / f"{_file_name(request.node.name)}.png", full_page=True)
-    context.close()
+    _close(tab, context, SCREENSHOTS / f"{_file_name(request.node.name)}.png")
 
 
 @pytest.fixture
@@ -71,12 +106,9 @@ def phone_page(browser, live_server, request):
     context = browser.new_context(
         base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
+    tab = _new_tab(context)
     yield tab
-    SCREENSHOTS.mkdir(exist_ok=True)
-    tab.screenshot(path=SCREENSHOTS / f"{_file_name(request.node.name)}-phone.png", full_page=True)
-    context.close()
+    _close(tab, context, SCREENSHOTS / f"{_file_name(request.node.name)}-phone.png")
 
 
 @pytest.fixture
