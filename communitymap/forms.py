@@ -12,6 +12,7 @@ from communitymap.models import (
     Stance,
 )
 from communitymap.services import possible_duplicates
+from cs360.forms import ConflictCheckMixin
 from cs360.models import Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -178,7 +179,7 @@ class RepresentativeForm(forms.Form):
         return data
 
 
-class AffiliationForm(forms.ModelForm):
+class AffiliationForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = Affiliation
         fields = ["role_title", "start_date", "end_date"]
@@ -207,7 +208,7 @@ class OutreachForm(forms.ModelForm):
         ).distinct()
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["full_name", "email", "phone", "notes", "user"]

@@ -442,14 +442,19 @@ def affiliation_edit(request, affiliation_id):
         request.agency.affiliations.select_related("person", "organization"), pk=affiliation_id
     )
     form = AffiliationForm(request.POST or None, instance=affiliation)
-    if request.method == "POST" and form.is_valid():
-        services.update_affiliation(
-            affiliation=affiliation,
-            changed_by=request.user,
-            role_title=form.cleaned_data["role_title"],
-            start_date=form.cleaned_data["start_date"],
-            end_date=form.cleaned_data["end_date"],
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_unchanged(
+            lambda: services.update_affiliation(
+                affiliation=affiliation,
+                changed_by=request.user,
+                role_title=form.cleaned_data["role_title"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+            )
         )
+    ):
         messages.success(request, f"{affiliation.person}'s role was saved.")
         return redirect(affiliation.organization)
     return render(
@@ -474,8 +479,15 @@ def person_list(request):
 def person_detail(request, person_id):
     person = get_object_or_404(request.agency.people.select_related("user"), pk=person_id)
     form = PersonForm(request.POST or None, instance=person, agency=request.agency)
-    if request.method == "POST" and form.is_valid():
-        services.update_person(person=person, changed_by=request.user, data=form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_unchanged(
+            lambda: services.update_person(
+                person=person, changed_by=request.user, data=form.cleaned_data
+            )
+        )
+    ):
         messages.success(request, f"{person.full_name} was saved.")
         return redirect(person)
     context = {

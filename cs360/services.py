@@ -27,7 +27,10 @@ def invite_member(
     if Membership.objects.filter(agency=agency, user__email__iexact=email).exists():
         raise ValidationError(f"{email} is already a member of {agency}.")
     # A new invitation replaces any still-pending one, so only the newest link works.
-    agency.invitations.pending().filter(email__iexact=email).update(revoked_at=timezone.now())
+    for pending in agency.invitations.pending().filter(email__iexact=email):
+        pending.revoked_at = timezone.now()
+        pending._history_user = invited_by
+        pending.save(update_fields=["revoked_at"])
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         agency=agency,

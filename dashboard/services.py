@@ -13,6 +13,7 @@ import psycopg
 from django.core.files.uploadedfile import UploadedFile
 from django.db import ProgrammingError, connection, connections, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from dashboard import importing, jobs
 from dashboard.importing import Area, MappingError, RowReader
@@ -613,17 +614,24 @@ def replace_boundaries(
         entry["polygons"].extend(polygons)
     if not merged:
         raise BoundaryError(f"No feature has a value for “{code_property}”.")
-    agency.boundaries.filter(layer=layer).delete()
-    Boundary.objects.bulk_create(
-        Boundary(
-            agency=agency,
-            layer=layer,
-            code=entry["code"][:100],
-            name=entry["name"],
-            join_key=key[:100],
-            geometry={"type": "MultiPolygon", "coordinates": entry["polygons"]},
-        )
-        for key, entry in merged.items()
+    for old in agency.boundaries.filter(layer=layer):
+        old._history_user = uploaded_by
+        old.delete()
+    # bulk_create skips django-simple-history; this records the new shapes, and who sent them.
+    bulk_create_with_history(
+        [
+            Boundary(
+                agency=agency,
+                layer=layer,
+                code=entry["code"][:100],
+                name=entry["name"],
+                join_key=key[:100],
+                geometry={"type": "MultiPolygon", "coordinates": entry["polygons"]},
+            )
+            for key, entry in merged.items()
+        ],
+        Boundary,
+        default_user=uploaded_by,
     )
     return len(merged)
 

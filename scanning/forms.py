@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from communitymap.models import Area
+from cs360.forms import ConflictCheckMixin
 from scanning import tally
 from scanning.models import (
     CandidateProblem,
@@ -18,7 +19,7 @@ from scanning.models import (
 from teams.models import Team
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ConflictCheckMixin, forms.ModelForm):
     ANONYMITY = [
         ("auto", "The usual for this kind (focus groups anonymous, others named)"),
         ("anonymous", "Anonymous: never record who said what"),
@@ -158,7 +159,7 @@ class InputForm(forms.Form):
         return {k: v for k, v in data.items() if v}
 
 
-class InputEditForm(forms.ModelForm):
+class InputEditForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = Input
         fields = [
@@ -189,7 +190,7 @@ class TopicForm(forms.Form):
     name = forms.CharField(max_length=80, label="New topic")
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(ConflictCheckMixin, forms.ModelForm):
     areas = forms.MultipleChoiceField(
         choices=Area.choices,
         required=False,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from cs360.forms import ConflictCheckMixin
 from teams.models import (
     ActionItem,
     AssessmentCheckpoint,
@@ -25,7 +26,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Enter a date, e.g. 2026-03-31."}
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ["kind", "name", "status", "cadence", "purpose", "scope", "decision_rules"]
@@ -72,13 +73,13 @@ class MemberAddForm(forms.Form):
             self.fields["can_vote"].help_text = "Voting matters mostly on the advisory team."
 
 
-class MemberEditForm(forms.ModelForm):
+class MemberEditForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = TeamMember
         fields = ["role", "sector", "can_vote"]
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["statement", "deadline"]
@@ -86,7 +87,7 @@ class GoalForm(forms.ModelForm):
         error_messages = {"deadline": DATE_ERRORS}
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = Metric
         fields = [
@@ -193,7 +194,7 @@ class MeetingCreateForm(forms.ModelForm):
         error_messages = {"held_on": DATE_ERRORS}
 
 
-class MeetingRecordForm(forms.ModelForm):
+class MeetingRecordForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["held_on", "location", "agenda", "attendees", "minutes", "decisions"]
@@ -240,7 +241,7 @@ class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
 
 
-class SaraScanningForm(forms.ModelForm):
+class SaraScanningForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = SaraRecord
         fields = ["stage", "problem_statement", "scanning_summary"]
@@ -250,7 +251,7 @@ class SaraScanningForm(forms.ModelForm):
         }
 
 
-class SaraAnalysisForm(forms.ModelForm):
+class SaraAnalysisForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = SaraRecord
         fields = SaraRecord.TRIANGLE_FIELDS + ["problem_type", "hypotheses"]
@@ -271,7 +272,7 @@ class ResponseForm(forms.ModelForm):
         self.fields["owner_organization"].queryset = team.agency.organizations.all()
 
 
-class CheckpointForm(forms.ModelForm):
+class CheckpointForm(ConflictCheckMixin, forms.ModelForm):
     class Meta:
         model = AssessmentCheckpoint
         fields = ["decision", "findings"]

@@ -105,8 +105,7 @@ def team_create(request):
 def team_edit(request, team_id):
     team = _team(request, team_id)
     form = TeamForm(request.POST or None, instance=team, agency=request.agency)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_if_unchanged(form.save):
         messages.success(request, f"{team.name} saved.")
         return redirect(team)
     return render(request, "teams/team_form.html", {"form": form, "team": team})
@@ -196,14 +195,19 @@ def member_edit(request, team_id, member_id):
     team = _team(request, team_id)
     member = get_object_or_404(team.members.select_related("person"), pk=member_id)
     form = MemberEditForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        services.update_member(
-            member=member,
-            changed_by=request.user,
-            role=form.cleaned_data["role"],
-            can_vote=form.cleaned_data["can_vote"],
-            sector=form.cleaned_data["sector"],
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_unchanged(
+            lambda: services.update_member(
+                member=member,
+                changed_by=request.user,
+                role=form.cleaned_data["role"],
+                can_vote=form.cleaned_data["can_vote"],
+                sector=form.cleaned_data["sector"],
+            )
         )
+    ):
         messages.success(request, f"{member.person}'s place on {team} saved.")
         return redirect("teams:team-roster", agency_slug=request.agency.slug, team_id=team.pk)
     return render(request, "teams/member_edit.html", {"team": team, "member": member, "form": form})
@@ -244,8 +248,13 @@ def goal_edit(request, team_id, goal_id):
     team = _team(request, team_id)
     goal = get_object_or_404(team.goals, pk=goal_id)
     form = GoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
-        services.update_goal(goal=goal, changed_by=request.user, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_unchanged(
+            lambda: services.update_goal(goal=goal, changed_by=request.user, **form.cleaned_data)
+        )
+    ):
         messages.success(request, "Goal saved. Its earlier wording stays in the history.")
         return redirect(team)
     return render(request, "teams/goal_form.html", {"team": team, "form": form, "goal": goal})
@@ -298,8 +307,15 @@ def metric_edit(request, team_id, metric_id):
     metric = get_object_or_404(team.metrics, pk=metric_id)
     metric.agency = request.agency
     form = MetricForm(request.POST or None, instance=metric, team=team)
-    if request.method == "POST" and form.is_valid():
-        services.update_metric(metric=metric, changed_by=request.user, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_unchanged(
+            lambda: services.update_metric(
+                metric=metric, changed_by=request.user, **form.cleaned_data
+            )
+        )
+    ):
         messages.success(request, f"“{metric.name}” saved. Earlier values stay in its history.")
         return redirect(metric)
     context = {"team": team, "form": form, "entry": None, "metric": metric}
@@ -385,18 +401,13 @@ def meeting_detail(request, team_id, meeting_id):
         initial={"due_on": meeting.held_on + timedelta(days=30)},
         prefix="action",
     )
-    if which == "record" and record_form.is_valid():
-        services.record_meeting(
-            meeting=meeting,
-            recorded_by=request.user,
-            attendees=list(record_form.cleaned_data["attendees"]),
-            minutes=record_form.cleaned_data["minutes"],
-            decisions=record_form.cleaned_data["decisions"],
-            agenda=record_form.cleaned_data["agenda"],
-            location=record_form.cleaned_data["location"],
+    if (
+        which == "record"
+        and record_form.is_valid()
+        and record_form.save_if_unchanged(
+            lambda: _record_meeting(meeting, request.user, record_form.cleaned_data)
         )
-        meeting.held_on = record_form.cleaned_data["held_on"]
-        meeting.save(update_fields=["held_on"])
+    ):
         messages.success(request, "Attendance, minutes and decisions saved.")
         return redirect(meeting)
     if which == "action" and action_form.is_valid():
@@ -424,6 +435,20 @@ def meeting_detail(request, team_id, meeting_id):
     if request.htmx and which == "action":
         return render(request, "teams/meeting_detail.html#meeting-actions", context)
     return render(request, "teams/meeting_detail.html", context)
+
+
+def _record_meeting(meeting, user, data):
+    services.record_meeting(
+        meeting=meeting,
+        recorded_by=user,
+        attendees=list(data["attendees"]),
+        minutes=data["minutes"],
+        decisions=data["decisions"],
+        agenda=data["agenda"],
+        location=data["location"],
+    )
+    meeting.held_on = data["held_on"]
+    meeting.save(update_fields=["held_on"])
 
 
 @agency_view(min_role=Role.PARTNER)
@@ -494,8 +519,11 @@ def sara_detail(request, team_id):
     saved = None
     if section in {"scanning", "analysis"}:
         form = scanning_form if section == "scanning" else analysis_form
-        if form.is_valid():
-            services.update_sara(record=record, changed_by=request.user, **form.cleaned_data)
+        if form.is_valid() and form.save_if_unchanged(
+            lambda: services.update_sara(
+                record=record, changed_by=request.user, **form.cleaned_data
+            )
+        ):
             saved = f"The {section} section is saved."
     elif section == "response" and response_form.is_valid():
         services.add_response(record=record, added_by=request.user, **response_form.cleaned_data)
@@ -514,10 +542,11 @@ def sara_detail(request, team_id):
             return HttpResponseBadRequest("Unknown checkpoint.")
         form = CheckpointForm(data, instance=checkpoint, prefix=f"cp{checkpoint.pk}")
         checkpoint_forms[checkpoint.pk] = form
-        if form.is_valid():
-            services.decide_checkpoint(
+        if form.is_valid() and form.save_if_unchanged(
+            lambda: services.decide_checkpoint(
                 checkpoint=checkpoint, decided_by=request.user, **form.cleaned_data
             )
+        ):
             saved = f"Decision recorded: {checkpoint.get_decision_display().lower()}."
             record.refresh_from_db()
             checkpoint_forms.pop(checkpoint.pk)

@@ -78,13 +78,18 @@ def activity_create(request):
 def activity_edit(request, activity_id):
     activity = get_object_or_404(request.agency.scanning_activities, pk=activity_id)
     form = ActivityForm(request.POST or None, instance=activity, agency=request.agency)
-    if request.method == "POST" and form.is_valid():
-        services.update_activity(
-            activity=activity,
-            changed_by=request.user,
-            organizations=form.cleaned_data["organizations"],
-            **form.service_fields(),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_unchanged(
+            lambda: services.update_activity(
+                activity=activity,
+                changed_by=request.user,
+                organizations=form.cleaned_data["organizations"],
+                **form.service_fields(),
+            )
         )
+    ):
         messages.success(request, "Activity saved.")
         return redirect(activity)
     return render(request, "scanning/activity_form.html", {"form": form, "activity": activity})
@@ -154,14 +159,17 @@ def input_edit(request, input_id):
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "topics"}
         try:
-            services.update_input(
-                item=item, changed_by=request.user, topics=form.cleaned_data["topics"], **fields
+            saved = form.save_if_unchanged(
+                lambda: services.update_input(
+                    item=item, changed_by=request.user, topics=form.cleaned_data["topics"], **fields
+                )
             )
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(request, "Input saved.")
-            return redirect(item.activity)
+            if saved:
+                messages.success(request, "Input saved.")
+                return redirect(item.activity)
     return render(request, "scanning/input_form.html", {"form": form, "item": item})
 
 

@@ -102,8 +102,15 @@ def candidate_create(request):
 def candidate_edit(request, candidate_id):
     candidate = get_object_or_404(request.agency.candidate_problems, pk=candidate_id)
     form = CandidateForm(request.POST or None, instance=candidate)
-    if request.method == "POST" and form.is_valid():
-        services.update_candidate(candidate=candidate, changed_by=request.user, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_unchanged(
+            lambda: services.update_candidate(
+                candidate=candidate, changed_by=request.user, **form.cleaned_data
+            )
+        )
+    ):
         messages.success(request, "Candidate problem saved.")
         return redirect(candidate)
     return render(request, "scanning/candidate_form.html", {"form": form, "candidate": candidate})
