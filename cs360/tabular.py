@@ -128,6 +128,7 @@ class Table:
     _numbered: Iterator[tuple[int, list[str]]] | None = None
     _position: Callable[[], int] | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
+    headerless: bool = False  # the first row was data; columns are named "Column 1"...
 
     def numbered_rows(self) -> Iterator[tuple[int, list[str]]]:
         """(physical line or sheet row where the record starts, cells): a quoted field that
@@ -248,7 +249,12 @@ def _open(stream, name, encoding, limits, read_through, closers) -> Table:
         raise TableError("The file is empty.") from None
     except csv.Error as exc:
         raise TableError(f"The header row could not be read: {exc}.") from exc
-    header = _check_header([h.strip().lstrip("\ufeff") for h in header], limits)
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    first_row = None
+    if looks_like_data(header):
+        first_row, header = header, [f"Column {i}" for i in range(1, len(header) + 1)]
+    header = [h or f"Column {i}" for i, h in enumerate(header, start=1)]
+    header = _check_header(header, limits)
     table = Table(
         name=name,
         kind="csv",
@@ -260,13 +266,22 @@ def _open(stream, name, encoding, limits, read_through, closers) -> Table:
         _position=stream.tell,
         _closers=closers,
     )
-    table._numbered = _numbered_csv(reader, limits)
+    table._numbered = _numbered_csv(reader, limits, first_row)
+    table.headerless = first_row is not None
     return table
 
 
+def looks_like_data(header: list[str]) -> bool:
+    """A first row of values, not names: two or more plain numbers (Reno's exports have no
+    header row). Real headers hardly ever hold a number as a column name."""
+    numbers = 0
+    for cell in header:
+        if cell.replace(".", "", 1).isdigit() and len(cell) >= 2:
+            numbers += 1
+    return numbers >= 2
+
+
 def _check_header(header: list[str], limits: Limits) -> list[str]:
-    while header and not header[-1]:
-        header.pop()
     if len(header) > limits.max_columns:
         raise TableError(
             f"The file has {_number(len(header))} columns; at most "
@@ -277,10 +292,12 @@ def _check_header(header: list[str], limits: Limits) -> list[str]:
     return header
 
 
-def _numbered_csv(reader, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+def _numbered_csv(reader, limits: Limits, first_row=None) -> Iterator[tuple[int, list[str]]]:
     max_rows = limits.max_rows
     start = reader.line_num + 1
     count = 0
+    if first_row is not None:
+        yield 1, first_row
     try:
         for row in reader:
             yield start, row
@@ -343,7 +360,10 @@ def _open_xlsx(stream, name: str, size: int, limits: Limits, closers) -> Table:
         )
     values = sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1)
     try:
-        header = _check_header([cell_text(v).strip() for v in next(values)], limits)
+        header = [cell_text(v).strip() for v in next(values)]
+        while header and not header[-1]:
+            header.pop()
+        header = _check_header(header, limits)
     except StopIteration:
         raise TableError("The workbook's first sheet is empty.") from None
     counter = {"rows": 0}

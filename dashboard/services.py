@@ -75,7 +75,7 @@ def read_sample(job: ImportJob, count: int = 200) -> tuple[importing.Table, list
 
 def suggest_job_mapping(job: ImportJob) -> dict:
     """The mapping to propose for a job: the saved one that fits its header, else a guess."""
-    table, rows = read_sample(job)
+    table, rows = read_sample(job, 1000)
     for saved in job.agency.column_mappings.filter(source=job.source).order_by("-updated_at"):
         if not importing.validate_mapping(saved.mapping, table.header):
             return saved.mapping

@@ -38,6 +38,7 @@ _DATES = {
     "d b Y": "%d %b %Y",
     "b d Y": "%b %d %Y",
     "Ymd": "%Y%m%d",
+    "mdY compact": "%m%d%Y",
 }
 _TIMES = ["%I:%M:%S %p", "%I:%M %p", "%H:%M:%S.%f", "%H:%M:%S", "%H:%M"]
 
@@ -50,10 +51,13 @@ def _all_formats() -> list[str]:
                 formats += [f"{date}{sep}%H:%M:%S.%f%z", f"{date}{sep}%H:%M:%S%z"]
                 formats += [f"{date}{sep}%H:%M%z", f"{date}{sep}%H:%M:%S.%f"]
                 formats += [f"{date}{sep}%H:%M:%S", f"{date}{sep}%H:%M"]
-        elif date == "%Y%m%d":
-            formats += ["%Y%m%d%H%M%S", "%Y%m%d %H%M%S", "%Y%m%d %H:%M:%S"]
+        elif date in ("%Y%m%d", "%m%d%Y"):
+            formats += [f"{date}%H%M%S", f"{date} %H%M%S", f"{date} %H:%M:%S"]
         else:
             formats += [f"{date} {t}{z}" for t in _TIMES for z in ("%z", "")]
+            # Police logs: "11/14/2021 1710 hours"; Pocatello: "20:03:01 03/27/25".
+            formats += [f"{date} %H%M hours", f"{date} %H%M"]
+            formats += [f"%H:%M:%S {date}", f"%H:%M {date}"]
         formats.append(date)
     return formats
 
@@ -78,7 +82,13 @@ _TOKENS = {
     "z": r"\s?(?P<z>Z|UTC|[+-]\d{2}(?::?\d{2})?)",
 }
 # Compact forms (20240131, 1430) need fixed widths.
-_COMPACT = {"Y": r"(?P<Y>\d{4})", "m": r"(?P<m>\d{2})", "d": r"(?P<d>\d{2})", "H": r"(?P<H>\d{2})"}
+_COMPACT = {
+    "Y": r"(?P<Y>\d{4})",
+    "m": r"(?P<m>\d{2})",
+    "d": r"(?P<d>\d{2})",
+    "H": r"(?P<H>\d{2})",
+    "M": r"(?P<M>\d{2})",
+}
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -89,11 +99,12 @@ _MONTHS = {
 
 def _format_regex(fmt: str) -> re.Pattern:
     out, i = [], 0
-    compact = "%Y%m%d" in fmt or "%H%M%S" in fmt
     while i < len(fmt):
         ch = fmt[i]
         if ch == "%" and i + 1 < len(fmt):
             token = fmt[i + 1]
+            # A token run together with another (20240131, 1710) has a fixed width.
+            compact = fmt[i + 2 : i + 3] == "%" or (i >= 2 and fmt[i - 2] == "%")
             if token == "%":
                 out.append("%")
             elif compact and token in _COMPACT:
@@ -402,6 +413,10 @@ def detect_time(values: list[str]) -> str:
         parse = compile_time_parser(fmt)
         if sum(_ok(parse, v) for v in values) >= 0.95 * len(values):
             return fmt
+    if all(v.isdigit() and len(v) == 6 for v in values):
+        parse = compile_time_parser("%H%M%S")
+        if all(_ok(parse, v) for v in values):
+            return "%H%M%S"
     # HHMM integers: all whole numbers 0-2359 with minutes below 60, and spread over the day.
     if all(v.isdigit() and len(v) <= 4 for v in values):
         parse = compile_time_parser("%H%M")
@@ -444,6 +459,10 @@ def _swap_day_month(fmt: str) -> str | None:
 
 _ORDER_WORDS = [
     ("%Y%m%d", "year month day run together (20240131)"),
+    ("%m%d%Y", "month day year run together (01312024)"),
+    ("%H:%M:%S %m/%d/%y", "time first, then month/day/two-digit year (20:03:01 03/27/25)"),
+    ("%H:%M:%S %m/%d/%Y", "time first, then month/day/year"),
+    ("%H:%M:%S %d/%m", "time first, then day/month/year"),
     ("%Y-%m-%d", "year-month-day"),
     ("%Y/%m/%d", "year/month/day"),
     ("%m/%d/%Y", "month/day/year"),
@@ -495,4 +514,5 @@ TIME_WORDS = {
     "%I:%M %p": "12-hour time (2:30 PM)",
     "%I:%M:%S %p": "12-hour time with seconds (2:30:05 PM)",
     "%H%M": "hours and minutes as a number (1430; 5 is 00:05)",
+    "%H%M%S": "hours, minutes and seconds run together (143005)",
 }

@@ -57,6 +57,7 @@ STAGING_COLUMNS = (
 )
 
 COORDINATES_RE = re.compile(r"\(\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*\)")
+POINT_RE = re.compile(r"POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)", re.I)
 DEFAULT_AREA_RADIUS_KM = 60
 TEXT_CACHE_SIZE = 50_000  # distinct values remembered per column
 PUBLIC_COORDINATE_DECIMALS = 3  # about 110 m north-south: roughly a city block

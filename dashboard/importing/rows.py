@@ -19,6 +19,7 @@ from dashboard.importing.fields import (
     DEFAULT_MAX_LENGTH,
     FIELDS,
     MAX_LENGTH,
+    POINT_RE,
     TEXT_CACHE_SIZE,
     TEXT_FIELDS,
     MappingError,
@@ -225,6 +226,8 @@ class RowReader:
             m = COORDINATES_RE.search(text)
             if m:
                 lat, lon = float(m.group(1)), float(m.group(2))
+            elif m := POINT_RE.search(text):  # WKT: longitude first
+                lon, lat = float(m.group(1)), float(m.group(2))
         if lat is not None:
             if abs(lat) < 0.01 and abs(lon) < 0.01:
                 problems.add("placeholder_coordinates", line)
