@@ -64,6 +64,10 @@ def seed(world) -> None:
         PublicationSettings.objects.get_or_create(
             agency=agency, defaults={"police_data_public": True}
         )
+        # The demo's admin has reviewed the categories and kept the default decisions.
+        from dashboard.publication import accept_defaults
+
+        accept_defaults(agency=agency, decided_by=staff)
     for key, layer, file_name, code_property, name_property in BOUNDARIES:
         agency = world.agencies[key]
         if agency.boundaries.filter(layer=layer).exists():
