@@ -107,6 +107,10 @@ def seed(world, *, end: dt.date | None = None) -> None:
             agency=agency,
             defaults={"police_data_public": True, "data_note": DATA_NOTES[key]},
         )
+        # The demo's admin has reviewed the categories and kept the default decisions.
+        from dashboard.publication import accept_defaults
+
+        accept_defaults(agency=agency, decided_by=staff)
         for layer in ("district", "beat") if key == "city" else ("district",):
             if agency.boundaries.filter(layer=layer).exists():
                 continue

@@ -245,3 +245,59 @@ class Rules:
 
     def category_published(self, category: str) -> bool:
         return not self.published_categories or category in self.published_categories
+
+
+# --- Victim and subject attributes ------------------------------------------------------------
+
+# Column names that hold something about a person (a victim, suspect, subject, caller or
+# officer) rather than about the event. No PoliceRecord field holds any of these, so they
+# can never reach a public table; the import mapping page says so next to such columns.
+_PERSON_ROLE = (
+    r"(?:vict(?:im)?s?|vic|susp(?:ect)?s?|subj(?:ect)?s?|offender|arrestee|complainant"
+    r"|caller|reporting party|rp|witness|driver|person|officer)"
+)
+_ATTRIBUTES = (
+    r"(?:age|sex|gender|race|descent|ethnicity|ethnic|name|dob|birth|height|weight"
+    r"|address|phone)"
+)
+_PERSON_ATTRIBUTE = re.compile(
+    r"(?:^|[^a-z])(?:"
+    rf"{_PERSON_ROLE}[ _.-]*{_ATTRIBUTES}"
+    r"|(?:age|sex|gender|race|descent|ethnicity)[ _.-]*(?:of[ _.-]*)?"
+    + _PERSON_ROLE
+    + r"|first[ _.-]*name|last[ _.-]*name|full[ _.-]*name|surname|date[ _.-]*of[ _.-]*birth|dob"
+    r"|narrative|synopsis|comments?|notes?|remarks|summary|details?|statement"
+    r"|phone|e-?mail|ssn|social[ _.-]*security|license[ _.-]*(?:no|number|plate)|plate"
+    r"|(?:^|_)(?:age|sex|gender|race|ethnicity|descent)(?:$|_)"
+    r")(?:$|[^a-z])",
+    re.IGNORECASE,
+)
+
+
+def person_attribute_reason(column: str) -> str:
+    """Why a column of an export is never published ("" when nothing suggests it).
+
+    Victim and subject attributes (age, sex, race/descent), names, dates of birth, contact
+    details and narratives describe people, not events: they have no public field.
+    """
+    name = " ".join(str(column or "").split())
+    if not name or not _PERSON_ATTRIBUTE.search(name):
+        return ""
+    lowered = name.lower()
+    if any(
+        w in lowered
+        for w in (
+            "narrative",
+            "synopsis",
+            "comment",
+            "note",
+            "remark",
+            "summary",
+            "detail",
+            "statement",
+        )
+    ):
+        return "Written narrative: never published."
+    return (
+        "Describes a person (victim, subject, caller…): never stored for the public or published."
+    )

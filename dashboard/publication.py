@@ -44,11 +44,13 @@ class Levels:
         return cls(full=tuple(full), hidden=tuple(hidden))
 
     def point_sql(self) -> tuple[str, list]:
-        """True for a record that may be a map point or an open-data row."""
+        """True for a record that may be a map point or an open-data row: every value it
+        has was decided "in full" (a record with no type at all has nothing decided)."""
         full = ["", *self.full]
         return (
             "(NOT coalesce(domestic, false) AND initial_type = ANY(%s) "
-            "AND final_type = ANY(%s) AND category = ANY(%s))",
+            "AND final_type = ANY(%s) AND category = ANY(%s) "
+            "AND (initial_type <> '' OR final_type <> '' OR category <> ''))",
             [full, full, full],
         )
 
@@ -65,7 +67,7 @@ class Levels:
         values = [v for v in (initial_type, final_type, category) if v]
         if any(v in self.hidden for v in values):
             return Level.NONE
-        if domestic or any(v not in self.full for v in values):
+        if domestic or not values or any(v not in self.full for v in values):
             return Level.AREAS
         return Level.FULL
 

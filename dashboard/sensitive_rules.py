@@ -84,9 +84,9 @@ TOPICS: tuple[Topic, ...] = (
         (
             _word(r"CHILD(?:REN)?(?![A-Z])", r"CHLD", r"JUV", r"JUVENILE", r"KID(?:S)?(?![A-Z])"),
             _word(r"MINOR IN POSS", r"(?:OF|TO|WITH|ON) (?:A )?MINOR"),
-            _word(r"MISSING (?:JUV|CHILD|MINOR)"),
+            _word(r"MISSING (?:JUV|CHILD|MINOR)", r"(?:POSS(?:ESSION)? )?(?:OF )?BY (?:A )?MINOR"),
             _word(r"INFANT", r"BABY", r"RUNAWAY", r"RUN ?AWAY", r"TRUAN", r"CURFEW"),
-            _word(r"DELINQUEN", r"UNDER ?AGE", r"UNDER (?:1[0-8]|[1-9])(?![0-9])"),
+            _word(r"DELINQU", r"UNDER ?AGE", r"UNDER (?:1[0-8]|[1-9])(?![0-9])"),
             _word(r"(?:1[0-8]|[1-9]) (?:OR|AND) UNDER", r"NEGLECT"),
             _code(r"MIP", r"CPS"),
         ),
@@ -122,8 +122,14 @@ TOPICS: tuple[Topic, ...] = (
             _word(r"INJURED PERSON", r"UNCONSCIOUS", r"SEIZURE", r"CARDIAC", r"AMBULANCE"),
             _word(r"WELFARE (?:CHECK|CHK|CK)", r"CHECK (?:THE )?WEL", r"DETOX", r"POISON"),
             _word(r"INTOXICATED PERSON", r"BAKER ACT", r"INVOLUNTARY (?:COMMIT|HOLD)"),
-            _code(r"EMS", r"EDP", r"OD", r"MH", r"5150", r"5585", r"10 ?96", r"MED"),
+            _code(r"EMS", r"EDP", r"OD", r"MH", r"5150", r"5585", r"10 ?96", r"MED", r"AMB"),
         ),
+    ),
+    Topic(
+        "missing",
+        "missing persons",
+        AREAS,
+        (_word(r"MISSING (?:PERSON|ADULT|JUV|CHILD|MINOR)", r"MISS(?:ING)? PERS"),),
     ),
     Topic(
         "suicide",
