@@ -558,7 +558,7 @@ def import_preview(request, batch_id):
             batch = importing.commit_import(
                 batch=batch,
                 confirmed_by=request.user,
-                update_matches=request.POST.get("matches") == "update",
+                update_matches=request.POST.get("on_match") == "update",
             )
         except importing.ImportChangedError as error:
             messages.error(request, f"Nothing was imported. {error}")

@@ -46,12 +46,12 @@ class Evidence:
         def n(count, one, many):
             return f"{count} {one if count == 1 else many}"
 
-        return (
-            f"Heard {n(self.inputs, 'time', 'times')} from "
-            f"{n(self.kinds, 'kind', 'kinds')} of respondent across "
-            f"{n(self.channels, 'channel', 'channels')} and "
-            f"{n(self.organizations, 'organization', 'organizations')}."
-        )
+        times = {1: "once", 2: "twice"}.get(self.inputs, f"{self.inputs} times")
+        sentence = f"Heard {times} from {n(self.kinds, 'kind', 'kinds')} of respondent"
+        sentence += f" through {n(self.channels, 'channel', 'channels')}"
+        if self.organizations:
+            return sentence + f", with {n(self.organizations, 'organization', 'organizations')}."
+        return sentence + ", with no organization named."
 
 
 def candidate_evidence(agency, candidate_ids=None) -> dict[int, Evidence]:

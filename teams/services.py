@@ -302,7 +302,12 @@ STAGE_ORDER = [stage for stage, _label in SaraRecord.Stage.choices]
 
 
 def _advance(record, stage):
-    """Move the record forward to `stage` when work on that stage starts; never backward."""
+    """Move the record forward to `stage` when work on that stage starts; never backward.
+    A record whose analysis is still blank goes no further than "Analysis": a response
+    added first does not make the team look as if it had analysed the problem."""
+    analysed = any((getattr(record, name) or "").strip() for name in SaraRecord.TRIANGLE_FIELDS)
+    if not analysed and STAGE_ORDER.index(stage) > STAGE_ORDER.index(SaraRecord.Stage.ANALYSIS):
+        stage = SaraRecord.Stage.ANALYSIS
     if STAGE_ORDER.index(record.stage) < STAGE_ORDER.index(stage):
         record.stage = stage
         record.save(update_fields=["stage", "updated_at"])

@@ -126,7 +126,7 @@ def test_focus_group_to_priority_to_problem_solving_team(
         expect(page.get_by_text(f"New candidate “{title}”")).to_be_visible()
     expect(page.get_by_text("Every input is grouped")).to_be_visible()
     expect(page.locator("#candidates")).to_contain_text(
-        "Heard 9 times from 1 kind of respondent across 1 channel and 1 organization."
+        "Heard 9 times from 1 kind of respondent through 1 channel, with 1 organization."
     )
     shot(page, "scanning-synthesis")
 

@@ -1,6 +1,7 @@
 """Importing organizations: a preview that writes nothing, then all confirmed rows or none."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -57,7 +58,7 @@ def test_preview_sorts_rows_into_new_match_and_error_and_writes_nothing(
     fragment = client.get(response["Location"] + "?show=new", HTTP_HX_REQUEST="true")
     assert b"<html" not in fragment.content and b"Riverton Bike Coalition" in fragment.content
 
-    response = client.post(response["Location"], {"action": "confirm", "matches": "skip"})
+    response = client.post(response["Location"], {"action": "confirm", "on_match": "skip"})
     assert response.status_code == 302
     names = set(riverton.organizations.values_list("name", flat=True))
     assert names == {"Northside Neighborhood Association", "Riverton Bike Coalition",
@@ -80,7 +81,7 @@ def test_matches_can_fill_in_what_the_file_adds(client_for, alice, riverton):
     existing = OrganizationFactory(agency=riverton, name="Riverton Housing Authority", phone="")
     content = b"Name,Areas,Phone\nriverton housing authority,Health,217-555-0100\n"
     response = upload(client_for(alice), "update.csv", content)
-    client_for(alice).post(response["Location"], {"action": "confirm", "matches": "update"})
+    client_for(alice).post(response["Location"], {"action": "confirm", "on_match": "update"})
     existing.refresh_from_db()
     assert existing.phone == "217-555-0100"
     assert existing.areas == ["health", "housing"]
@@ -183,3 +184,15 @@ def test_export_can_be_imported_again_as_matches(client_for, alice, riverton):
     exported = b"".join(client_for(alice).get(f"{MAP}/organizations/export/").streaming_content)
     upload(client_for(alice), "export.csv", exported)
     assert [r["verdict"] for r in riverton.map_imports.get().rows] == ["match"]
+
+
+def test_preview_form_has_no_field_that_shadows_a_form_method(client_for, alice, riverton):
+    """A radio named `matches` replaced form.matches(), and htmx threw `e.matches is not a
+    function` on the preview (its tabs then reloaded the whole page)."""
+    OrganizationFactory(agency=riverton, name="Northside Neighborhood Association")
+    client = client_for(alice)
+    response = upload(client, "partners.csv", GOOD_CSV.encode())
+    page = client.get(response["Location"]).content.decode()
+    names = set(re.findall(r'name="([^"]+)"', page))
+    shadowing = {"matches", "submit", "reset", "method", "elements", "closest", "querySelector"}
+    assert names and not names & shadowing, names & shadowing

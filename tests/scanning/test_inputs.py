@@ -194,7 +194,7 @@ def test_partners_see_evidence_but_not_what_was_said_anonymously(client_for, riv
     open_round(riverton, team, [candidate, CandidateProblemFactory(agency=riverton)])
 
     page = client_for(bob).get(candidate.get_absolute_url()).content.decode()
-    assert "Heard 2 times" in page
+    assert "Heard twice" in page
     assert "Said openly at the senate" in page
     assert "SECRET-WORDS" not in page and "Lee Park" not in page
     assert "1 input from anonymous activities is counted above but not shown" in page

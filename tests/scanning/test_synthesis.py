@@ -43,7 +43,7 @@ def test_evidence_counts_times_kinds_channels_and_organizations(riverton):
         3,
     )
     assert evidence.sentence == (
-        "Heard 3 times from 2 kinds of respondent across 2 channels and 3 organizations."
+        "Heard 3 times from 2 kinds of respondent through 2 channels, with 3 organizations."
     )
 
 
@@ -58,7 +58,7 @@ def test_grouping_inputs_into_a_new_candidate_from_the_synthesis_page(client_for
     candidate = riverton.candidate_problems.get(title="Dark paths near the library")
     assert candidate.inputs.count() == 2
     page = client_for(alice).get(response["Location"]).content.decode()
-    assert "Dark paths near the library" in page and "Heard 2 times" in page
+    assert "Dark paths near the library" in page and "Heard twice" in page
 
 
 def test_grouping_needs_a_candidate_or_a_name(client_for, alice, riverton):
@@ -251,7 +251,7 @@ def test_adopted_priority_starts_a_prefilled_problem_solving_team(
     assert team.members.get(person=engineer).role == "lead"
     assert "Speeding on Main Street" in team.purpose
     assert team.sara.problem_statement == priority.definition
-    assert team.sara.scanning_summary.startswith("Heard 1 time from 1 kind of respondent")
+    assert team.sara.scanning_summary.startswith("Heard once from 1 kind of respondent")
     with pytest.raises(Exception, match="already has a team"):
         services.start_problem_solving_team(priority=priority, started_by=alice, name="Again")
 
@@ -272,3 +272,13 @@ def test_public_summary_needed_before_a_priority_is_public(alice, riverton, team
         public_summary="Residents asked us to slow traffic on Main Street.",
     )
     assert list(riverton.priorities.public()) == [priority]
+
+
+def test_evidence_sentence_reads_well_for_one_and_none():
+    from scanning.queries import Evidence
+
+    sentence = Evidence(inputs=1, kinds=1, channels=1, organizations=0).sentence
+    assert (
+        sentence
+        == "Heard once from 1 kind of respondent through 1 channel, with no organization named."
+    )

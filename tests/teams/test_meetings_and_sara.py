@@ -139,6 +139,7 @@ def test_complete_the_sara_analysis(client_for, alice, pst, url):
 
 def test_responses_get_checkpoints_and_decisions(client_for, alice, pst, url, public_works):
     client = client_for(alice)
+    services.update_sara(record=services.sara_record_for(pst), changed_by=alice, offender="Bars")
     client.post(
         url(pst, "sara/"),
         {
@@ -189,3 +190,19 @@ def test_bad_team_input_gets_a_clear_message(client_for, alice, pst):
     )
     assert response.status_code == 200
     assert "There is already a team called" in response.content.decode()
+
+
+def test_a_response_before_any_analysis_does_not_jump_the_record_to_response(
+    client_for, alice, pst, url
+):
+    client_for(alice).post(
+        url(pst, "sara/"),
+        {
+            "section": "response",
+            "response-strategy": "Foot patrol at closing time",
+            "response-status": "planned",
+        },
+    )
+    pst.sara.refresh_from_db()
+    assert pst.sara.responses.count() == 1
+    assert pst.sara.stage == "analysis"
