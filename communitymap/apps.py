@@ -17,7 +17,8 @@ class CommunitymapConfig(AppConfig):
         items = []
         from communitymap.worksheet import map_counts
 
-        counts = map_counts(agency)  # One query for both items, whatever the map's size.
+        # One query for both items, whatever the size of the map.
+        counts = map_counts(agency, cells=False)
         needing = counts.needing_contact
         if needing:
             items.append(

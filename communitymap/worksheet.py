@@ -113,7 +113,7 @@ class MapCounts:
     follow_up_due: int = 0
 
 
-def map_counts(agency, on=None) -> MapCounts:
+def map_counts(agency, on=None, *, cells=True) -> MapCounts:
     """Counts per worksheet cell and for the whole map, in one query whatever its size.
 
     Each organization's contact flag is worked out once (one grouped pass over the agency's
@@ -121,6 +121,7 @@ def map_counts(agency, on=None) -> MapCounts:
     an organization in two areas counts in both cells but once in the total.
     An organization needs a new contact when it has had representatives but none of them
     will still be current in ENDING_SOON_DAYS days (as OrganizationQuerySet says).
+    With cells=False only the totals are counted (the agency home needs no grid).
     """
     day = on or timezone.localdate()
     organizations, affiliations = Organization._meta.db_table, Affiliation._meta.db_table
@@ -142,6 +143,7 @@ def map_counts(agency, on=None) -> MapCounts:
                count(*) FILTER (WHERE status = ANY(%(engaged)s)),
                count(*) FILTER (WHERE needs_contact), 0
           FROM flagged, unnest(areas) AS area
+         WHERE %(cells)s
          GROUP BY area, partner_type
         UNION ALL
         SELECT NULL, NULL, count(*), 0, 0, 0, count(*) FILTER (WHERE needs_contact),
@@ -150,6 +152,7 @@ def map_counts(agency, on=None) -> MapCounts:
     """
     params = {
         "agency": agency.pk,
+        "cells": cells,
         "day": day,
         "soon": day + timedelta(days=ENDING_SOON_DAYS),
         "supporter": Stance.SUPPORTER.value,

@@ -89,3 +89,21 @@ def test_staff_page_queries_do_not_grow_with_the_data(client_for, alice, riverto
     grow(riverton, team, 12)
     large = query_counts(client, pages(riverton, team))
     assert large == small
+
+
+def test_the_one_pass_map_counts_agree_with_the_queryset_rules(riverton, state_u):
+    from communitymap.worksheet import map_counts
+
+    grow(riverton, TeamFactory(agency=riverton), 9)
+    grow(state_u, TeamFactory(agency=state_u), 4)  # Another agency's map is not counted.
+    organizations = riverton.organizations
+    counts = map_counts(riverton)
+    assert counts.total == organizations.count() == 9
+    assert counts.needing_contact == organizations.needing_new_contact().count() > 0
+    assert counts.follow_up_due == organizations.follow_up_due().count() > 0
+    by_cell = {(r["area"], r["partner_type"]): r for r in organizations.cell_counts()}
+    assert counts.cells == {
+        key: {name: row[name] for name in counts.cells[key]} for key, row in by_cell.items()
+    }
+    totals = map_counts(riverton, cells=False)
+    assert totals.cells == {} and totals.needing_contact == counts.needing_contact
