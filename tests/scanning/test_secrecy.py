@@ -352,3 +352,16 @@ def test_a_sector_is_broken_out_only_at_the_agency_threshold(
         client_for(bob).get(record_url(secret_round, "round-record-download")).content
     )
     assert sorted(b["sector"] for b in record["ballots"]) == ["", "community", "community"]
+
+
+def test_a_reminder_about_a_secret_round_says_nothing_about_other_voters(
+    mailoutbox, bob, jordan, alice, secret_round
+):
+    first = secret_round.entries.first().candidate_id
+    voting.cast_ballot(
+        round_=secret_round, user=bob, data=BallotData(ranking=[first]), reason="Bob's words"
+    )
+    assert voting.send_reminders(round_=secret_round, trigger="staff", sent_by=alice) == 2
+    for message in mailoutbox:
+        assert "Bob" not in message.body and "Bob's words" not in message.body
+        assert "no one, administrators included, can see how anyone voted" in message.body
