@@ -28,6 +28,8 @@ LAUNCH_ARGS = [
     "--disable-dev-shm-usage",
 ]
 PHONE = {"width": 375, "height": 740}
+# A loaded machine (or CI) can give the tabs longer: CS360_BROWSER_TIMEOUT_MS=30000.
+TIMEOUT_MS = int(os.environ.get("CS360_BROWSER_TIMEOUT_MS", "10000"))
 DESKTOP = {"width": 1366, "height": 900}
 
 
@@ -69,7 +71,7 @@ def csp_violations(tab):
 
 
 def _new_tab(context):
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     tab = context.new_page()
     tab._csp_violations = []

@@ -16,10 +16,11 @@ def test_main_pages_load_with_no_csp_violation(page, log_in, alice, riverton):
     finish_import(riverton)
     team = url_params._team(riverton, alice)
     round_ = url_params._scanning_round(riverton, alice)
-    for path in ["/p/riverton-pd/", "/p/riverton-pd/data/", "/p/riverton-pd/open-data/"]:
+    for path in ["/p/riverton-pd/", "/p/riverton-pd/open-data/", "/p/riverton-pd/data/"]:
         page.goto(path)
         page.wait_for_load_state("networkidle")
-    expect(page.locator(".chart-box.is-drawn").first).to_be_attached()  # plotly drew
+    # plotly (the strict bundle) drew the explorer's charts.
+    expect(page.locator(".chart-box.is-drawn svg").first).to_be_attached(timeout=30_000)
 
     log_in(page, alice)
     for path in [
@@ -66,5 +67,5 @@ def test_plotly_map_traces_draw_under_the_policy(page, riverton):
         return Plotly.newPlot(div, [trace], {map: map});
         }"""
     )
-    expect(page.locator("#csp-map canvas").first).to_be_attached()
+    expect(page.locator("#csp-map canvas").first).to_be_attached(timeout=30_000)
     page.wait_for_timeout(1000)
