@@ -123,3 +123,23 @@ def test_a_tampered_token_is_refused(client_for, riverton):
     data = {**form_data(client.get(url).context["form"]), "seen_version": "forged"}
     response = client.post(url, data)
     assert response.status_code == 200 and "tampered" in response.content.decode()
+
+
+def test_saving_twice_through_htmx_is_not_a_conflict_with_oneself(riverton):
+    ann = member("ann@riverton.test", riverton, Role.ADMIN, "Ann First")
+    url = reverse("teams:sara-detail", kwargs=kwargs_for("teams:sara-detail", riverton, ann))
+    client = Client()
+    client.force_login(ann)
+    htmx = {"HX-Request": "true"}
+    form = client.get(url).context["scanning_form"]
+    key = form["problem_statement"].html_name
+    data = {**form_data(form), "section": "scanning", key: "Burglaries at night"}
+    response = client.post(url, data, headers=htmx)
+    again = response.context["scanning_form"]
+    data = {**form_data(again), "section": "scanning", key: "Burglaries after dark"}
+    data.update({k: v for k, v in again.data.items() if k.endswith("seen_version")})
+    response = client.post(url, data, headers=htmx)
+    assert "were not saved" not in response.content.decode()
+    assert again.instance.__class__.objects.get(pk=again.instance.pk).problem_statement == (
+        "Burglaries after dark"
+    )
