@@ -164,6 +164,9 @@ class ConflictCheckMixin:
         except EditConflict as conflict:
             self._refuse(str(conflict), model._base_manager.get(pk=self.instance.pk))
             return False
+        # A page that re-renders this bound form (htmx) must carry what is now saved, or the
+        # person's next save would collide with their own.
+        self._set_token(model._base_manager.get(pk=self.instance.pk))
         return True
 
     def _message(self, current, changes):
@@ -188,5 +191,8 @@ class ConflictCheckMixin:
 
     def _refuse(self, message, current):
         self.add_error(None, message)
+        self._set_token(current)
+
+    def _set_token(self, current):
         self.data = self.data.copy()
         self.data[self.add_prefix(self.SEEN)] = self._snapshot_token(current)
