@@ -38,7 +38,8 @@ class MappingForm(forms.Form):
         label="When a record id repeats in the file",
         choices=[
             ("last", "Keep the last row (a later row updates the record)"),
-            ("number", "Keep every row, numbering repeats (one row per offense)"),
+            ("first", "Keep the first row (later rows are ignored)"),
+            ("number", "Keep every row as a separate offense, numbering repeats"),
         ],
     )
     occurred_formats = forms.CharField(
@@ -110,8 +111,8 @@ class MappingForm(forms.Form):
             column = data.get(f"col_{name}")
             if column:
                 fields[name] = {"column": column}
-        if "record_id" in fields and data["duplicates"] == "number":
-            fields["record_id"]["duplicates"] = "number"
+        if "record_id" in fields and data["duplicates"] in ("number", "first"):
+            fields["record_id"]["duplicates"] = data["duplicates"]
         if "occurred_at" in fields:
             spec = fields["occurred_at"]
             spec["formats"] = self._formats(data.get("occurred_formats"))

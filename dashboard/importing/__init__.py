@@ -15,6 +15,7 @@ million rows is never held in memory.
 from dashboard.importing.dates import (
     DATE_FORMATS,
     TIME_FORMATS,
+    TIME_WORDS,
     compile_date_parser,
     compile_time_parser,
     describe_format,
@@ -51,6 +52,7 @@ __all__ = [
     "STAGING_COLUMNS",
     "TEXT_FIELDS",
     "TIME_FORMATS",
+    "TIME_WORDS",
     "Area",
     "MappingError",
     "Preview",

@@ -106,6 +106,8 @@ def import_start(request, job_id):
     job = get_object_or_404(request.agency.import_jobs, pk=job_id)
     if job.status != ImportJob.Status.PREVIEWED:
         messages.warning(request, "This import is not waiting for a decision.")
+    elif job.preview.get("complete") and not job.preview.get("rows_good"):
+        messages.warning(request, "No row of this file would be imported: change the mapping.")
     else:
         services.queue_import(job=job, started_by=request.user)
     return redirect(job)

@@ -171,6 +171,46 @@ def test_mapping_download_is_the_documented_json(client_for, alice, riverton):
     assert json.loads(response.content) == saved.mapping
 
 
+def test_preview_is_honest_about_records_offsets_and_nothing_to_import(client_for, alice, riverton):
+    """Repeated ids are explained with the choice and its count; values with an offset are
+    said to be converted from it, with examples in the agency's zone; a file with no good
+    row offers no import button, and starting it anyway imports nothing."""
+    client = client_for(alice)
+    content = (
+        "Case,When,Offense\n"
+        "A1,2022/09/03 16:07:14+00,THEFT\n"
+        "A1,2022/09/03 16:07:14+00,ASSAULT\n"
+        "A2,2022/09/04 01:30:00+00,THEFT\n"
+    )
+    response = upload(client, riverton, content)
+    page = client.get(response["Location"])
+    data = {k: v for k, v in page.context["form"].initial.items() if v not in (None, False)}
+    assert data["duplicates"] == "number"
+    client.post(response["Location"], data)
+    job = riverton.import_jobs.get()
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "3 will be imported</strong> as <strong>3 records</strong>" in html
+    assert "1 rows repeat a record id" in html and "one row per id would give 2" in html
+    assert "3 of the good rows carry a UTC offset and were converted" in html
+    # 16:07 UTC is 11:07 in Chicago (CDT); 01:30 UTC on the 4th is still the 3rd there.
+    assert riverton.time_zone == "America/Chicago"
+    assert "Sat 3 Sep 2022, 11:07" in html and "Sat 3 Sep 2022, 20:30" in html
+    assert "Import</button>" in html
+
+    response = upload(client, riverton, "Case,When\nA1,someday\nA2,never\n", name="bad.csv")
+    bad = riverton.import_jobs.latest("pk")
+    data = {"col_record_id": "Case", "col_occurred_at": "When", "source": "calls"}
+    data |= {"duplicates": "last", "occurred_formats": "%m/%d/%Y"}
+    client.post(reverse("dashboard:import-mapping", args=[riverton.slug, bad.pk]), data)
+    bad.refresh_from_db()
+    html = client.get(bad.get_absolute_url()).content.decode()
+    assert "Nothing would be imported" in html and "import-start" not in html
+    assert "Import the good rows" not in html
+    client.post(reverse("dashboard:import-start", args=[riverton.slug, bad.pk]))
+    bad.refresh_from_db()
+    assert bad.status == ImportJob.Status.PREVIEWED
+
+
 # --- The command ---------------------------------------------------------------------------
 
 
@@ -219,6 +259,17 @@ def test_command_exit_codes(tmp_path, riverton):
     assert code == 0 and "unchanged 2" in out
     code, _ = run_command("--agency", "nowhere", str(good))
     assert code == 2
+
+    # Every row rejected: nothing imported is a failure for cron (it exited 1 before).
+    rejected = tmp_path / "rejected.csv"
+    rejected.write_text(CSV.splitlines()[0] + "\n24-009;not a date;X;1;A;1;1\n")
+    code, out = run_command("--agency", riverton.slug, "--mapping", "CAD", str(rejected))
+    assert code == 2 and "Nothing was imported" in out
+    # A file that is not a table at all.
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"a,b\n1,\x00\x00\n")
+    code, out = run_command("--agency", riverton.slug, "--mapping", "CAD", str(nul))
+    assert code == 2 and "NUL" in out
 
 
 # --- Boundaries ----------------------------------------------------------------------------
