@@ -73,13 +73,15 @@ def read_sample(job: ImportJob, count: int = 200) -> tuple[importing.Table, list
         return table, importing.sample_rows(table, count)
 
 
-def suggest_job_mapping(job: ImportJob) -> dict:
-    """The mapping to propose for a job: the saved one that fits its header, else a guess."""
+def suggest_job_mapping(job: ImportJob) -> tuple[dict, dict]:
+    """The mapping to propose for a job: the saved one that fits its header, else a guess
+    from the columns' names and values; with the evidence behind each guess."""
     table, rows = read_sample(job, 1000)
     for saved in job.agency.column_mappings.filter(source=job.source).order_by("-updated_at"):
         if not importing.validate_mapping(saved.mapping, table.header):
-            return saved.mapping
-    return importing.suggest_mapping(table.header, rows, job.source)
+            return saved.mapping, {}
+    suggestion = importing.suggest(table.header, rows, job.source)
+    return suggestion.mapping, suggestion.evidence
 
 
 def area_for(*, agency, mapping: dict, header, rows) -> Area | None:

@@ -36,7 +36,7 @@ from dashboard.importing.fields import (
 )
 from dashboard.importing.files import DELIMITER_NAMES, Table, TableError, open_table, sample_rows
 from dashboard.importing.preview import Preview, preview
-from dashboard.importing.roles import suggest_mapping, validate_mapping
+from dashboard.importing.roles import Suggestion, suggest, suggest_mapping, validate_mapping
 from dashboard.importing.rows import Area, RowReader, area_from_rows, area_key, generalize_block
 
 __all__ = [
@@ -70,6 +70,8 @@ __all__ = [
     "open_table",
     "preview",
     "sample_rows",
+    "Suggestion",
+    "suggest",
     "suggest_mapping",
     "validate_mapping",
 ]

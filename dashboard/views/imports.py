@@ -62,7 +62,9 @@ def import_mapping(request, job_id):
     except MappingError as error:
         messages.error(request, str(error))
         return redirect("dashboard:overview", agency_slug=request.agency.slug)
-    mapping = job.mapping_used or services.suggest_job_mapping(job)
+    mapping, evidence = job.mapping_used, {}
+    if not mapping:
+        mapping, evidence = services.suggest_job_mapping(job)
     form = MappingForm(
         request.POST or None, header=table.header, initial=MappingForm.initial_from(mapping)
     )
@@ -83,7 +85,9 @@ def import_mapping(request, job_id):
         else:
             return redirect(job)
     samples = {h: [r[i] for r in rows if i < len(r)][:3] for i, h in enumerate(table.header)}
+    field_rows = [(f, evidence.get(f.name.removeprefix("col_"))) for f in form.column_fields]
     context = {"job": job, "form": form, "samples": samples, "header": table.header}
+    context["field_rows"] = field_rows
     return render(request, "dashboard/import_mapping.html", context)
 
 

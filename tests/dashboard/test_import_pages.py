@@ -44,7 +44,11 @@ def test_upload_map_preview_import(client_for, alice, riverton, django_capture_o
     form = page.context["form"]
     assert form.initial["col_record_id"] == "Incident No"
     assert form.initial["col_initial_type"] == "Call Type"
-    assert form.initial["occurred_formats"] == "%m/%d/%Y %H:%M"
+    assert form.initial["occurred_formats"] == ["%m/%d/%Y %H:%M"]
+    # Each suggestion shows its confidence and the values behind it; formats are in words.
+    html = page.content.decode()
+    assert 'data-evidence="col_record_id"' in html and "24-001" in html
+    assert "confidence" in html and "month/day/year, 24-hour clock" in html
 
     data = {k: v for k, v in form.initial.items() if v not in (None, False)}
     data["save_as"] = "CAD export"
@@ -326,3 +330,32 @@ def test_agency_home_asks_staff_to_decide_on_a_previewed_import(client_for, alic
     assert "waiting for your decision: rms-may.csv" in page and job.get_absolute_url() in page
     page = client_for(bob).get(reverse("agency-home", args=[riverton.slug])).content.decode()
     assert "rms-may.csv" not in page
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("one-line.csv", b"a," * (25 * 1024 * 1024), "longer than 256 KB with no line break"),
+        (
+            "wide.csv",
+            (",".join(f"c{i}" for i in range(10_000)) + "\n1\n").encode(),
+            "10,000 columns",
+        ),
+        ("nul.csv", b"Case,Date\n1,\x00\x00\x00\n", "NUL"),
+        ("report.csv", b"%PDF-1.7\n...", "PDF document"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old Excel (.xls)"),
+        ("fake.xlsx", b"Case,Date\n1,2\n", "could not be opened as an Excel workbook"),
+        ("empty.csv", b"", "empty"),
+    ],
+)
+def test_malformed_uploads_get_a_clear_message(client_for, alice, riverton, name, content, message):
+    """Each reaches a message on the next page, never a server error: the header line,
+    the column count and the first bytes are checked before any row is parsed."""
+    client = client_for(alice)
+    response = client.post(
+        reverse("dashboard:import-new", args=[riverton.slug]),
+        {"file": SimpleUploadedFile(name, content), "source": "calls"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
