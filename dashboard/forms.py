@@ -38,22 +38,26 @@ class MappingForm(forms.Form):
         label="When a record id repeats in the file",
         choices=[
             ("last", "Keep the last row (a later row updates the record)"),
-            ("number", "Keep every row, numbering repeats (one row per offense)"),
+            ("first", "Keep the first row (later rows are ignored)"),
+            ("number", "Keep every row as a separate offense, numbering repeats"),
         ],
     )
-    occurred_formats = forms.CharField(
+    occurred_formats = forms.MultipleChoiceField(
         label="Occurred-at date format",
         required=False,
-        help_text="As detected, e.g. %m/%d/%Y %I:%M:%S %p. Separate alternatives with “;”.",
+        help_text="As detected from the file. Choose another in words if it is wrong; choose "
+        "two when the column mixes formats.",
     )
     occurred_time_column = forms.ChoiceField(
         label="Time of day in a separate column", required=False
     )
-    occurred_time_format = forms.CharField(label="Time format", required=False, initial="%H:%M")
+    occurred_time_format = forms.ChoiceField(
+        label="Time format", required=False, choices=list(importing.TIME_WORDS.items())
+    )
     occurred_fallback = forms.BooleanField(
         label="Use reported-at when occurred-at is empty or unreadable", required=False
     )
-    reported_formats = forms.CharField(label="Reported-at date format", required=False)
+    reported_formats = forms.MultipleChoiceField(label="Reported-at date format", required=False)
     save_as = forms.CharField(
         label="Save this mapping as",
         required=False,
@@ -71,6 +75,13 @@ class MappingForm(forms.Form):
             )
             self.column_fields.append(self[f"col_{name}"])
         self.fields["occurred_time_column"].choices = columns
+        # Formats in words; a saved mapping's own formats are offered even when unusual.
+        choices = importing.dates.format_choices()
+        known = {value for value, _ in choices}
+        for name in ("occurred_formats", "reported_formats"):
+            current = self.initial.get(name) or []
+            extra = [(f, importing.describe_format(f)) for f in current if f not in known]
+            self.fields[name].choices = extra + choices
         self.header = header
 
     @classmethod
@@ -80,11 +91,11 @@ class MappingForm(forms.Form):
         initial = {
             "source": mapping.get("source", "incidents"),
             "duplicates": fields.get("record_id", {}).get("duplicates", "last"),
-            "occurred_formats": "; ".join(occurred.get("formats", [])),
+            "occurred_formats": list(occurred.get("formats", [])),
             "occurred_time_column": occurred.get("time_column", ""),
             "occurred_time_format": occurred.get("time_format", "%H:%M"),
             "occurred_fallback": occurred.get("fallback") == "reported_at",
-            "reported_formats": "; ".join(fields.get("reported_at", {}).get("formats", [])),
+            "reported_formats": list(fields.get("reported_at", {}).get("formats", [])),
         }
         for name, spec in fields.items():
             initial[f"col_{name}"] = spec.get("column", "")
@@ -101,8 +112,8 @@ class MappingForm(forms.Form):
         return data
 
     @staticmethod
-    def _formats(text: str) -> list[str]:
-        return [f.strip() for f in (text or "").split(";") if f.strip()]
+    def _formats(chosen) -> list[str]:
+        return [f for f in chosen or [] if f]
 
     def to_mapping(self, data) -> dict:
         fields = {}
@@ -110,8 +121,8 @@ class MappingForm(forms.Form):
             column = data.get(f"col_{name}")
             if column:
                 fields[name] = {"column": column}
-        if "record_id" in fields and data["duplicates"] == "number":
-            fields["record_id"]["duplicates"] = "number"
+        if "record_id" in fields and data["duplicates"] in ("number", "first"):
+            fields["record_id"]["duplicates"] = data["duplicates"]
         if "occurred_at" in fields:
             spec = fields["occurred_at"]
             spec["formats"] = self._formats(data.get("occurred_formats"))

@@ -7,7 +7,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 from django.core.files.uploadedfile import UploadedFile
@@ -73,13 +75,15 @@ def read_sample(job: ImportJob, count: int = 200) -> tuple[importing.Table, list
         return table, importing.sample_rows(table, count)
 
 
-def suggest_job_mapping(job: ImportJob) -> dict:
-    """The mapping to propose for a job: the saved one that fits its header, else a guess."""
+def suggest_job_mapping(job: ImportJob) -> tuple[dict, dict]:
+    """The mapping to propose for a job: the saved one that fits its header, else a guess
+    from the columns' names and values; with the evidence behind each guess."""
     table, rows = read_sample(job, 1000)
     for saved in job.agency.column_mappings.filter(source=job.source).order_by("-updated_at"):
         if not importing.validate_mapping(saved.mapping, table.header):
-            return saved.mapping
-    return importing.suggest_mapping(table.header, rows, job.source)
+            return saved.mapping, {}
+    suggestion = importing.suggest(table.header, rows, job.source)
+    return suggestion.mapping, suggestion.evidence
 
 
 def area_for(*, agency, mapping: dict, header, rows) -> Area | None:
@@ -131,10 +135,40 @@ def preview_job(*, job: ImportJob, mapping: dict, saved_mapping: ColumnMapping |
         "encoding": result.encoding,
         "delimiter": importing.DELIMITER_NAMES.get(result.delimiter, result.delimiter),
         "kind": result.kind,
+        **_records_and_dates(job, mapping, result),
     }
     job.status = ImportJob.Status.PREVIEWED
     job.save()
     return result
+
+
+def _records_and_dates(job: ImportJob, mapping: dict, result) -> dict:
+    """What the preview page says beyond counts: records vs rows under each policy for
+    repeated ids, and how the dates were understood, with examples in the agency's zone."""
+    tz = ZoneInfo(job.agency.time_zone)
+    policy = mapping["fields"]["record_id"].get("duplicates", "last")
+    examples = []
+    for e in result.date_examples or []:
+        when = datetime.fromisoformat(e["value"])
+        when = when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
+        examples.append({**e, "local": when.strftime("%a %-d %b %Y, %H:%M")})
+    occurred = mapping["fields"]["occurred_at"]
+    words = [importing.describe_format(f) for f in occurred.get("formats", [])]
+    if occurred.get("time_column"):
+        time_format = occurred.get("time_format", "")
+        time_words = importing.TIME_WORDS.get(time_format, time_format)
+        words.append(f"time of day from “{occurred['time_column']}” ({time_words})")
+    return {
+        "policy": policy,
+        "records": result.records(policy),
+        "records_last": result.records("last"),
+        "records_all": result.records("number"),
+        "repeated_rows": result.rows_good - result.distinct_ids,
+        "date_words": words,
+        "date_examples": examples,
+        "offsets": result.offsets,
+        "time_zone": job.agency.time_zone,
+    }
 
 
 @transaction.atomic
@@ -265,6 +299,9 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 ROWS_LAST = (
     "(SELECT DISTINCT ON (record_id) * FROM police_import_staging ORDER BY record_id, line DESC)"
 )
+ROWS_FIRST = (
+    "(SELECT DISTINCT ON (record_id) * FROM police_import_staging ORDER BY record_id, line)"
+)
 ROWS_NUMBERED = (
     "(SELECT *, row_number() OVER (PARTITION BY record_id ORDER BY line) AS n "
     "FROM police_import_staging)"
@@ -280,6 +317,8 @@ def upsert_sql(duplicates: str) -> str:
         )
     elif duplicates == "last":
         rows, record_id = ROWS_LAST, "s.record_id"
+    elif duplicates == "first":
+        rows, record_id = ROWS_FIRST, "s.record_id"
     else:
         rows, record_id = "police_import_staging", "s.record_id"
     return UPSERT_SQL.format(
@@ -406,7 +445,9 @@ def load_table(
     problems = reader.problems
     duplicates = staged - distinct
     if duplicates:
-        how = "numbered" if duplicates_policy == "number" else "the last row kept"
+        how = {"number": "numbered", "first": "the first row kept"}.get(
+            duplicates_policy, "the last row kept"
+        )
         problems.set_count(
             "duplicate_id", duplicates, [{"line": 0, "detail": f"{duplicates} repeats, {how}"}]
         )

@@ -15,6 +15,7 @@ million rows is never held in memory.
 from dashboard.importing.dates import (
     DATE_FORMATS,
     TIME_FORMATS,
+    TIME_WORDS,
     compile_date_parser,
     compile_time_parser,
     describe_format,
@@ -35,7 +36,7 @@ from dashboard.importing.fields import (
 )
 from dashboard.importing.files import DELIMITER_NAMES, Table, TableError, open_table, sample_rows
 from dashboard.importing.preview import Preview, preview
-from dashboard.importing.roles import suggest_mapping, validate_mapping
+from dashboard.importing.roles import Suggestion, suggest, suggest_mapping, validate_mapping
 from dashboard.importing.rows import Area, RowReader, area_from_rows, area_key, generalize_block
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "STAGING_COLUMNS",
     "TEXT_FIELDS",
     "TIME_FORMATS",
+    "TIME_WORDS",
     "Area",
     "MappingError",
     "Preview",
@@ -68,6 +70,8 @@ __all__ = [
     "open_table",
     "preview",
     "sample_rows",
+    "Suggestion",
+    "suggest",
     "suggest_mapping",
     "validate_mapping",
 ]

@@ -21,6 +21,13 @@ class Preview:
     delimiter: str
     kind: str
     duplicate_ids: int = 0
+    distinct_ids: int = 0
+    date_examples: list[dict] | None = None  # [{"raw", "value", "offset"}], first three
+    offsets: int = 0  # good rows whose occurred-at carried a UTC offset
+
+    def records(self, policy: str) -> int:
+        """How many records the good rows make under a policy for repeated ids."""
+        return self.rows_good if policy == "number" else self.distinct_ids
 
 
 PREVIEW_SHOWN = 10
@@ -32,6 +39,8 @@ def preview(table: Table, mapping: dict, area: Area | None = None, limit: int = 
     shown, ids, duplicates, checked, good = [], set(), 0, 0, 0
     names = STAGING_COLUMNS
     complete = True
+    examples, offsets = [], 0
+    occurred = reader.col["occurred_at"]
     for line, row in table.numbered_rows():
         if checked >= limit:
             complete = False
@@ -41,6 +50,17 @@ def preview(table: Table, mapping: dict, area: Area | None = None, limit: int = 
         if record is None:
             continue
         good += 1
+        if record[3] is not None:  # occurred_utc: the value carried its offset
+            offsets += 1
+        if len(examples) < 3:
+            examples.append(
+                {
+                    "line": line,
+                    "raw": row[occurred].strip()[:60],
+                    "value": record[3] or record[2],
+                    "offset": record[3] is not None,
+                }
+            )
         if record[1] in ids:
             duplicates += 1
             if duplicates <= MAX_EXAMPLES:
@@ -61,4 +81,7 @@ def preview(table: Table, mapping: dict, area: Area | None = None, limit: int = 
         delimiter=table.delimiter,
         kind=table.kind,
         duplicate_ids=duplicates,
+        distinct_ids=len(ids),
+        date_examples=examples,
+        offsets=offsets,
     )

@@ -29,7 +29,10 @@ from dashboard.importing.roles import validate_mapping
 
 # --- Values --------------------------------------------------------------------------------
 
-HOUSE_NUMBER_RE = re.compile(r"^\s*(\d+)(X+)?(?:-\d+)?\s+(?:BLOCK\s+(?:OF\s+)?)?(.+)$", re.I)
+# "2932 S JOSEPHINE ST", "002XX W 47TH ST", "300-399 MAIN", "300 - 399 BLOCK OF 14TH ST SW".
+HOUSE_NUMBER_RE = re.compile(
+    r"^\s*(\d+)(X+)?(?:\s*-\s*\d+X*)?\s+(?:BLOCK\s+(?:OF\s+)?)?(.+)$", re.I
+)
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
@@ -38,7 +41,8 @@ def generalize_block(address: str) -> str:
     """A street address as its hundred block: "2932 S JOSEPHINE ST" -> "2900 BLOCK S
     JOSEPHINE ST", Chicago's "002XX W 47TH ST" -> "200 BLOCK W 47TH ST". Intersections
     and place names pass through, with SF's "A \\ B" written "A & B"."""
-    address = address.split("\n", 1)[0].strip()
+    # Padding runs ("100 BLOCK     MAIN ST") collapse to one space.
+    address = " ".join(address.split("\n", 1)[0].split())
     if not address:
         return ""
     m = HOUSE_NUMBER_RE.match(address)

@@ -63,7 +63,9 @@ def import_mapping(request, job_id):
     except MappingError as error:
         messages.error(request, str(error))
         return redirect("dashboard:overview", agency_slug=request.agency.slug)
-    mapping = job.mapping_used or services.suggest_job_mapping(job)
+    mapping, evidence = job.mapping_used, {}
+    if not mapping:
+        mapping, evidence = services.suggest_job_mapping(job)
     form = MappingForm(
         request.POST or None, header=table.header, initial=MappingForm.initial_from(mapping)
     )
@@ -84,7 +86,9 @@ def import_mapping(request, job_id):
         else:
             return redirect(job)
     samples = {h: [r[i] for r in rows if i < len(r)][:3] for i, h in enumerate(table.header)}
+    field_rows = [(f, evidence.get(f.name.removeprefix("col_"))) for f in form.column_fields]
     context = {"job": job, "form": form, "samples": samples, "header": table.header}
+    context["field_rows"] = field_rows
     return render(request, "dashboard/import_mapping.html", context)
 
 
@@ -109,6 +113,8 @@ def import_start(request, job_id):
     job = get_object_or_404(request.agency.import_jobs, pk=job_id)
     if job.status != ImportJob.Status.PREVIEWED:
         messages.warning(request, "This import is not waiting for a decision.")
+    elif job.preview.get("complete") and not job.preview.get("rows_good"):
+        messages.warning(request, "No row of this file would be imported: change the mapping.")
     else:
         services.queue_import(job=job, started_by=request.user)
     return redirect(job)

@@ -44,7 +44,11 @@ def test_upload_map_preview_import(client_for, alice, riverton, django_capture_o
     form = page.context["form"]
     assert form.initial["col_record_id"] == "Incident No"
     assert form.initial["col_initial_type"] == "Call Type"
-    assert form.initial["occurred_formats"] == "%m/%d/%Y %H:%M"
+    assert form.initial["occurred_formats"] == ["%m/%d/%Y %H:%M"]
+    # Each suggestion shows its confidence and the values behind it; formats are in words.
+    html = page.content.decode()
+    assert 'data-evidence="col_record_id"' in html and "24-001" in html
+    assert "confidence" in html and "month/day/year, 24-hour clock" in html
 
     data = {k: v for k, v in form.initial.items() if v not in (None, False)}
     data["save_as"] = "CAD export"
@@ -172,6 +176,46 @@ def test_mapping_download_is_the_documented_json(client_for, alice, riverton):
     assert json.loads(response.content) == saved.mapping
 
 
+def test_preview_is_honest_about_records_offsets_and_nothing_to_import(client_for, alice, riverton):
+    """Repeated ids are explained with the choice and its count; values with an offset are
+    said to be converted from it, with examples in the agency's zone; a file with no good
+    row offers no import button, and starting it anyway imports nothing."""
+    client = client_for(alice)
+    content = (
+        "Case,When,Offense\n"
+        "A1,2022/09/03 16:07:14+00,THEFT\n"
+        "A1,2022/09/03 16:07:14+00,ASSAULT\n"
+        "A2,2022/09/04 01:30:00+00,THEFT\n"
+    )
+    response = upload(client, riverton, content)
+    page = client.get(response["Location"])
+    data = {k: v for k, v in page.context["form"].initial.items() if v not in (None, False)}
+    assert data["duplicates"] == "number"
+    client.post(response["Location"], data)
+    job = riverton.import_jobs.get()
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "3 will be imported</strong> as <strong>3 records</strong>" in html
+    assert "1 rows repeat a record id" in html and "one row per id would give 2" in html
+    assert "3 of the good rows carry a UTC offset and were converted" in html
+    # 16:07 UTC is 11:07 in Chicago (CDT); 01:30 UTC on the 4th is still the 3rd there.
+    assert riverton.time_zone == "America/Chicago"
+    assert "Sat 3 Sep 2022, 11:07" in html and "Sat 3 Sep 2022, 20:30" in html
+    assert "Import</button>" in html
+
+    response = upload(client, riverton, "Case,When\nA1,someday\nA2,never\n", name="bad.csv")
+    bad = riverton.import_jobs.latest("pk")
+    data = {"col_record_id": "Case", "col_occurred_at": "When", "source": "calls"}
+    data |= {"duplicates": "last", "occurred_formats": "%m/%d/%Y"}
+    client.post(reverse("dashboard:import-mapping", args=[riverton.slug, bad.pk]), data)
+    bad.refresh_from_db()
+    html = client.get(bad.get_absolute_url()).content.decode()
+    assert "Nothing would be imported" in html and "import-start" not in html
+    assert "Import the good rows" not in html
+    client.post(reverse("dashboard:import-start", args=[riverton.slug, bad.pk]))
+    bad.refresh_from_db()
+    assert bad.status == ImportJob.Status.PREVIEWED
+
+
 # --- The command ---------------------------------------------------------------------------
 
 
@@ -220,6 +264,17 @@ def test_command_exit_codes(tmp_path, riverton):
     assert code == 0 and "unchanged 2" in out
     code, _ = run_command("--agency", "nowhere", str(good))
     assert code == 2
+
+    # Every row rejected: nothing imported is a failure for cron (it exited 1 before).
+    rejected = tmp_path / "rejected.csv"
+    rejected.write_text(CSV.splitlines()[0] + "\n24-009;not a date;X;1;A;1;1\n")
+    code, out = run_command("--agency", riverton.slug, "--mapping", "CAD", str(rejected))
+    assert code == 2 and "Nothing was imported" in out
+    # A file that is not a table at all.
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"a,b\n1,\x00\x00\n")
+    code, out = run_command("--agency", riverton.slug, "--mapping", "CAD", str(nul))
+    assert code == 2 and "NUL" in out
 
 
 # --- Boundaries ----------------------------------------------------------------------------
@@ -276,3 +331,32 @@ def test_agency_home_asks_staff_to_decide_on_a_previewed_import(client_for, alic
     assert "waiting for your decision: rms-may.csv" in page and job.get_absolute_url() in page
     page = client_for(bob).get(reverse("agency-home", args=[riverton.slug])).content.decode()
     assert "rms-may.csv" not in page
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("one-line.csv", b"a," * (25 * 1024 * 1024), "longer than 256 KB with no line break"),
+        (
+            "wide.csv",
+            (",".join(f"c{i}" for i in range(10_000)) + "\n1\n").encode(),
+            "10,000 columns",
+        ),
+        ("nul.csv", b"Case,Date\n1,\x00\x00\x00\n", "NUL"),
+        ("report.csv", b"%PDF-1.7\n...", "PDF document"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old Excel (.xls)"),
+        ("fake.xlsx", b"Case,Date\n1,2\n", "could not be opened as an Excel workbook"),
+        ("empty.csv", b"", "empty"),
+    ],
+)
+def test_malformed_uploads_get_a_clear_message(client_for, alice, riverton, name, content, message):
+    """Each reaches a message on the next page, never a server error: the header line,
+    the column count and the first bytes are checked before any row is parsed."""
+    client = client_for(alice)
+    response = client.post(
+        reverse("dashboard:import-new", args=[riverton.slug]),
+        {"file": SimpleUploadedFile(name, content), "source": "calls"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()

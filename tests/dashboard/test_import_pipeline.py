@@ -172,6 +172,12 @@ def test_date_parser_rejects_impossible_dates_and_reads_offsets():
         ("0000X E 103RD ST", "0 BLOCK E 103RD ST"),
         ("012XX N STATE ST", "1200 BLOCK N STATE ST"),
         ("2100 BLOCK SHATTUCK AVE", "2100 BLOCK SHATTUCK AVE"),
+        # A range is one block, however it is written, and padding runs collapse.
+        ("300 - 399 BLOCK OF 14TH STREET SW", "300 BLOCK 14TH STREET SW"),
+        ("300-399 14TH STREET SW", "300 BLOCK 14TH STREET SW"),
+        ("300 Block of W 14TH ST", "300 BLOCK W 14TH ST"),
+        ("100 BLOCK     MAIN      ST   ", "100 BLOCK MAIN ST"),
+        ("MAIN ST     &    1ST AVE", "MAIN ST & 1ST AVE"),
         ("BOSWORTH ST \\ DIAMOND ST", "BOSWORTH ST & DIAMOND ST"),
         ("ON CAMPUS RES HALL", "ON CAMPUS RES HALL"),
     ],

@@ -2,9 +2,10 @@
 
     python manage.py import_police_data --agency riverton --mapping "RMS nightly" export.csv
 
-Exit status: 0 when every row was imported, 1 when rows were rejected (the good rows are
-imported and the rejected ones reported), 2 when the mapping does not fit the file or the
-import failed (nothing is changed).
+Exit status, for a cron job: 0 when every row was imported; 1 when some rows were rejected
+(the good rows are imported and the rejected ones reported); 2 when nothing was imported:
+the file is unusable, the mapping does not fit it, every row was rejected, or the import
+failed (nothing is changed).
 """
 
 import json
@@ -40,7 +41,10 @@ class Command(BaseCommand):
         saved = None
         try:
             with importing.open_table(file) as table:
-                header, rows = table.header, importing.sample_rows(table)
+                header, rows = table.header, importing.sample_rows(table, 1000)
+        except MappingError as error:
+            raise CommandError(f"{file.name} cannot be imported: {error}", returncode=2) from None
+        try:
             if mapping and Path(mapping).suffix.lower() == ".json" and Path(mapping).is_file():
                 mapping_dict = services.load_mapping_file(Path(mapping))
             elif mapping:
@@ -88,6 +92,11 @@ class Command(BaseCommand):
                 for e in problem["examples"][:3]
             )
             self.stdout.write(f"  {problem['label']}: {problem['count']} ({effect}) {examples}")
+        kept = job.rows_inserted + job.rows_updated + job.rows_unchanged
+        if not kept:
+            raise CommandError(
+                f"Nothing was imported: all {job.rows_rejected} rows were rejected.", returncode=2
+            )
         if job.rows_rejected:
             raise CommandError(f"{job.rows_rejected} rows were rejected.", returncode=1)
         self.stdout.write(self.style.SUCCESS("  All rows imported."))
