@@ -15,6 +15,7 @@ from django.db import ProgrammingError, connection, connections, transaction
 from django.utils import timezone
 
 from dashboard import importing
+from dashboard.geometry import orient
 from dashboard.importing import Area, MappingError, RowReader
 from dashboard.models import Boundary, ColumnMapping, ImportJob
 
@@ -562,7 +563,7 @@ def replace_boundaries(
             code=entry["code"][:100],
             name=entry["name"],
             join_key=key[:100],
-            geometry={"type": "MultiPolygon", "coordinates": entry["polygons"]},
+            geometry=orient({"type": "MultiPolygon", "coordinates": entry["polygons"]}),
         )
         for key, entry in merged.items()
     )
