@@ -8,6 +8,7 @@ blank geo projection fitted to the data.
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -335,33 +336,91 @@ def _outline_traces(geojson: dict) -> list[go.Scattergeo]:
     ]
 
 
-def density_map(data: Explorer, geojson: dict | None = None) -> Chart:
-    """Where non-sensitive records happened, counted on a grid of about a block."""
+def map_style(tile_url: str = "", attribution: str = "") -> dict:
+    """A MapLibre style: the agency's raster tiles, or (offline default) a plain background."""
+    layers = [{"id": "background", "type": "background", "paint": {"background-color": "#eef1f5"}}]
+    if not tile_url:
+        return {"version": 8, "sources": {}, "layers": layers}
+    source = {"type": "raster", "tiles": [tile_url], "tileSize": 256, "attribution": attribution}
+    return {
+        "version": 8,
+        "sources": {"tiles": source},
+        "layers": [*layers, {"id": "tiles", "type": "raster", "source": "tiles"}],
+    }
+
+
+def _view(points, geojson) -> tuple[dict, float]:
+    """Centre and zoom that fit the boundaries (or the points)."""
+    lons, lats = [], []
+    for feature in (geojson or {}).get("features", []):
+        geometry = feature["geometry"]
+        polygons = geometry.get("coordinates", [])
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        for polygon in polygons:
+            for ring in polygon[:1]:
+                lons += [p[0] for p in ring]
+                lats += [p[1] for p in ring]
+    if not lons:
+        lons = [lon for _, lon, _ in points]
+        lats = [lat for lat, _, _ in points]
+    if not lons:
+        return {"lat": 0, "lon": 0}, 1
+    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.3, 0.005)
+    # Fits a 375 px phone too (the figure has no width until it is drawn).
+    zoom = max(1.0, min(16.0, math.log2(360 / span) - 1.4))
+    return {"lat": (max(lats) + min(lats)) / 2, "lon": (max(lons) + min(lons)) / 2}, zoom
+
+
+def density_map(data: Explorer, geojson: dict | None = None, *, tiles=("", "")) -> Chart:
+    """Where mappable records happened, on a grid of about a block, over the agency's
+    district boundaries: a MapLibre map (plotly's `scattermap`), zoomable."""
     t = data.threshold
     points = data.density
-    figure = go.Figure(_outline_traces(geojson) if geojson else [])
+    figure = go.Figure()
     if points:
         biggest = max(n for _, _, n in points)
         figure.add_trace(
-            go.Scattergeo(
+            go.Scattermap(
                 lat=[lat for lat, _, _ in points],
                 lon=[lon for _, lon, _ in points],
                 mode="markers",
                 marker={
-                    "size": [6 + 22 * (n / biggest) ** 0.5 for _, _, n in points],
+                    "size": [7 + 22 * (n / biggest) ** 0.5 for _, _, n in points],
                     "color": [n for _, _, n in points],
                     "colorscale": SCALE,
                     "opacity": 0.8,
-                    "line": {"width": 0},
                 },
                 text=[f"{n:,} records" for _, _, n in points],
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    figure.update_geos(
-        visible=False, fitbounds="locations", projection_type="mercator", bgcolor=CLEAR
+    else:  # an empty map still shows the boundaries
+        figure.add_trace(go.Scattermap(lat=[], lon=[], mode="markers", hoverinfo="skip"))
+    layers = []
+    if geojson:
+        layers = [
+            {
+                "sourcetype": "geojson",
+                "source": geojson,
+                "type": "fill",
+                "below": "traces",
+                "color": "rgba(31,95,168,0.06)",
+            },
+            {
+                "sourcetype": "geojson",
+                "source": geojson,
+                "type": "line",
+                "below": "traces",
+                "color": "#51627a",
+                "line": {"width": 1.5},
+            },
+        ]
+    center, zoom = _view(points, geojson)
+    figure.update_layout(
+        map={"style": map_style(*tiles), "center": center, "zoom": zoom, "layers": layers}
     )
-    _layout(figure, height=400)
+    _layout(figure, height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0})
     if points:
         summary = (
             f"{len(points):,} block-sized areas had at least {t} mappable records in a month; "
@@ -379,7 +438,7 @@ def density_map(data: Explorer, geojson: dict | None = None) -> Chart:
         csv_rows=[["latitude", "longitude", "count"], *[[lat, lon, n] for lat, lon, n in points]],
         note=(
             "Each circle is a grid square of about one block. Sensitive calls and incidents "
-            f"are never mapped, and squares with fewer than {t} records are left out. "
+            f"are never mapped, and a square's months with fewer than {t} records are left out. "
             "The table lists the 50 busiest squares; the CSV has all of them."
         ),
     )

@@ -291,6 +291,19 @@ class PublicationSettings(models.Model):
         help_text="Categories shown on the public dashboard; empty means every non-sensitive one.",
     )
     police_data_public = models.BooleanField(default=False)
+    # Background map tiles for the public map; empty: a blank map with the boundaries only
+    # (needs no tile server). The origin is allowed by the page's content security policy.
+    map_tile_url = models.URLField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Raster tiles, e.g. https://tiles.example.org/{z}/{x}/{y}.png (your GIS server or "
+            "OpenStreetMap-compatible tiles). Leave empty for a plain map of your boundaries."
+        ),
+    )
+    map_tile_attribution = models.CharField(
+        max_length=300, blank=True, help_text="Credit shown on the map, e.g. © OpenStreetMap."
+    )
     # {"<priority id>": ["CATEGORY", ...]}: the police data trend shown with each priority.
     priority_categories = models.JSONField(default=dict, blank=True)
     data_note = models.TextField(

@@ -222,6 +222,8 @@ class Rules:
     published_categories: tuple[str, ...] = ()  # empty: every category
     police_data_public: bool = False
     note: str = ""
+    tile_url: str = ""  # background tiles of the public map; empty: a blank map
+    tile_attribution: str = ""
 
     @classmethod
     def from_settings(cls, settings) -> "Rules":
@@ -235,7 +237,19 @@ class Rules:
             published_categories=tuple(c for c in settings.published_categories if c.strip()),
             police_data_public=settings.police_data_public,
             note=settings.data_note,
+            tile_url=settings.map_tile_url,
+            tile_attribution=settings.map_tile_attribution,
         )
+
+    @property
+    def map_origins(self) -> list[str]:
+        """Origins the public map loads tiles from (for the content security policy)."""
+        from urllib.parse import urlsplit
+
+        if not self.tile_url:
+            return []
+        parts = urlsplit(self.tile_url.replace("{s}", "a"))
+        return [f"{parts.scheme}://{parts.netloc}"]
 
     def is_sensitive(self, **fields) -> bool:
         return is_sensitive(self.sensitive_terms, **fields)

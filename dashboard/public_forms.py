@@ -139,11 +139,15 @@ class PublicationForm(forms.ModelForm):
             "sensitive_categories",
             "published_categories",
             "data_note",
+            "map_tile_url",
+            "map_tile_attribution",
         ]
         labels = {
             "police_data_public": "Publish police data on the public dashboard",
             "suppression_threshold": "Smallest count shown",
             "data_note": "What the data does and does not include",
+            "map_tile_url": "Map tiles (optional)",
+            "map_tile_attribution": "Map tile credit",
         }
         help_texts = {
             "suppression_threshold": (
@@ -181,6 +185,17 @@ class PublicationForm(forms.ModelForm):
             if self.cleaned_data.get(name)
         }
         return super().save(commit)
+
+    def clean(self):
+        data = super().clean()
+        url = data.get("map_tile_url") or ""
+        if url and not url.startswith("https://"):
+            self.add_error("map_tile_url", "Use an https:// address.")
+        elif url and not all(part in url for part in ("{z}", "{x}", "{y}")):
+            self.add_error("map_tile_url", "The address needs {z}, {x} and {y} in it.")
+        if url and not data.get("map_tile_attribution"):
+            self.add_error("map_tile_attribution", "Tile providers require a credit line.")
+        return data
 
     def clean_suppression_threshold(self):
         value = self.cleaned_data["suppression_threshold"]

@@ -141,7 +141,11 @@ def inventory(agency, extra_terms=()) -> list[Entry]:
     for entry in entries.values():
         entry.suggestion = sensitive_rules.suggest(entry.value, extra_terms)
         entry.decision = decisions.get(entry.value)
-    return sorted(entries.values(), key=lambda e: (e.reviewed, -e.total, e.value))
+    # Not yet reviewed first, and among them what the rules would keep off the map.
+    return sorted(
+        entries.values(),
+        key=lambda e: (e.reviewed, e.suggestion.level == Level.FULL, -e.total, e.value),
+    )
 
 
 def unreviewed_count(agency) -> int:

@@ -19,6 +19,7 @@ from django.db import connections, transaction
 from cs360.dbrouter import read_alias
 from cs360.models import Agency
 from dashboard import privacy
+from dashboard.geometry import orient
 from dashboard.models import Boundary, ImportJob, Source
 from dashboard.publication import Levels
 
@@ -649,9 +650,12 @@ def district_boundaries(agency, version: DataVersion):
                 "type": "Feature",
                 "id": key,
                 "properties": {"code": code, "name": name or code},
-                "geometry": geometry.get("geometry", geometry)
-                if isinstance(geometry, dict) and geometry.get("type") == "Feature"
-                else geometry,
+                # Rewound on read too: boundaries stored before ring order was fixed.
+                "geometry": orient(
+                    geometry.get("geometry", geometry)
+                    if isinstance(geometry, dict) and geometry.get("type") == "Feature"
+                    else geometry
+                ),
             }
             for key, code, name, geometry in rows
         ]

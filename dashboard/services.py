@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from dashboard import importing, jobs
+from dashboard.geometry import orient
 from dashboard.importing import Area, MappingError, RowReader
 from dashboard.models import Boundary, ColumnMapping, ImportJob
 from dashboard.warmup import warm_public_views
@@ -667,7 +668,7 @@ def replace_boundaries(
                 code=entry["code"][:100],
                 name=entry["name"],
                 join_key=key[:100],
-                geometry={"type": "MultiPolygon", "coordinates": entry["polygons"]},
+                geometry=orient({"type": "MultiPolygon", "coordinates": entry["polygons"]}),
             )
             for key, entry in merged.items()
         ],

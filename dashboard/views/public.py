@@ -40,7 +40,7 @@ def _explorer_charts(agency, rules, version, filters, catalog):
         charts.by_category(data),
         charts.by_district(data, geojson, key=queries.area_key),
         charts.time_of_day(data),
-        charts.density_map(data, geojson),
+        charts.density_map(data, geojson, tiles=(rules.tile_url, rules.tile_attribution)),
     ]
 
 
@@ -74,6 +74,13 @@ def _police_context(agency, rules, version, params, *, preview=False):
         "charts": chart_list,
         "query": urlencode(filters.as_params()),
     }
+
+
+def _allow_map_tiles(request, rules):
+    """Contract with the CSP middleware (i12a): a page whose map loads external tiles
+    names their origins, and only that response allows them."""
+    if rules.map_origins:
+        request.csp_map_origins = rules.map_origins
 
 
 def _common(agency, rules, version):
@@ -186,6 +193,7 @@ def _overview_police(agency, rules, version, *, preview=False):
 @public_read_view
 def explorer(request, agency_slug):
     agency, rules, version = _public(agency_slug)
+    _allow_map_tiles(request, rules)  # before the cache: a cached page needs it too
     return _shared_page(
         request,
         agency,

@@ -12,7 +12,13 @@ from dashboard import publication as decisions
 from dashboard import queries, sensitive_rules
 from dashboard.models import PublicationSettings
 from dashboard.public_forms import CategoryReviewForm, PublicationForm
-from dashboard.views.public import _common, _overview_police, _police_context, with_trends
+from dashboard.views.public import (
+    _allow_map_tiles,
+    _common,
+    _overview_police,
+    _police_context,
+    with_trends,
+)
 
 
 def _settings(agency):
@@ -65,6 +71,7 @@ def publication_preview(request):
     agency = request.agency
     rules = queries.rules_for(agency)
     version = queries.data_version(agency, rules)
+    _allow_map_tiles(request, rules)
     with timezone.override(agency.time_zone):
         context = _common(agency, rules, version)
         context["preview"] = True

@@ -197,3 +197,17 @@ def test_rules_from_settings_normalize_terms(riverton):
     assert rules.sensitive_terms == ("sex", "mental health")
     assert rules.category_published("THEFT") and not rules.category_published("BURGLARY")
     assert privacy.Rules.from_settings(None).threshold == 5
+
+
+def test_boundary_rings_are_stored_clockwise_whichever_way_the_file_wound_them():
+    from dashboard.geometry import _signed_area, orient
+
+    ccw = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # RFC 7946: exterior counter-clockwise
+    cw = list(reversed(ccw))
+    hole_cw = [[0.2, 0.2], [0.2, 0.4], [0.4, 0.4], [0.4, 0.2], [0.2, 0.2]]
+    for rings in ([ccw, hole_cw], [cw, list(reversed(hole_cw))]):
+        polygon = orient({"type": "Polygon", "coordinates": rings})["coordinates"]
+        assert _signed_area(polygon[0]) < 0  # exterior clockwise (d3-geo's interior)
+        assert _signed_area(polygon[1]) > 0  # hole counter-clockwise
+    multi = orient({"type": "MultiPolygon", "coordinates": [[ccw], [cw]]})["coordinates"]
+    assert multi[0] == multi[1]

@@ -242,3 +242,45 @@ def test_no_comparison_when_the_data_does_not_reach_back_a_year(client, publishe
     assert rows[0] == ["month_starting", "count"]
     html = body(client.get("/p/riverton-pd/data/"))
     assert "no records from a year earlier to compare with" in html
+
+
+def _figure(html, key):
+    start = html.index(f'<script type="application/json" id="figure-{key}">') + len(
+        f'<script type="application/json" id="figure-{key}">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_the_map_is_a_maplibre_map_with_the_boundaries_and_no_tile_server(client, published):
+    from tests.factories import BoundaryFactory
+
+    ring = [[-87.64, 41.87], [-87.62, 41.87], [-87.62, 41.89], [-87.64, 41.89], [-87.64, 41.87]]
+    BoundaryFactory(
+        agency=published,
+        code="1",
+        join_key="1",
+        geometry={"type": "Polygon", "coordinates": [ring]},
+    )
+    finish_import(published)
+    response = client.get("/p/riverton-pd/data/")
+    figure = _figure(body(response), "map")
+    assert figure["data"][0]["type"] == "scattermap"
+    style = figure["layout"]["map"]["style"]
+    assert style["sources"] == {}  # offline: no tiles to fetch
+    assert [layer["type"] for layer in figure["layout"]["map"]["layers"]] == ["fill", "line"]
+    assert not getattr(response.wsgi_request, "csp_map_origins", None)
+
+
+def test_an_agency_tile_source_is_used_with_its_credit_and_allowed_by_csp(client, published):
+    publish(
+        published,
+        map_tile_url="https://gis.riverton.example/tiles/{z}/{x}/{y}.png",
+        map_tile_attribution="© Riverton GIS",
+    )
+    finish_import(published)
+    response = client.get("/p/riverton-pd/data/")
+    style = _figure(body(response), "map")["layout"]["map"]["style"]
+    assert style["sources"]["tiles"]["attribution"] == "© Riverton GIS"
+    assert response.wsgi_request.csp_map_origins == ["https://gis.riverton.example"]
+    cached = client.get("/p/riverton-pd/data/")  # served from the shared cache
+    assert cached.wsgi_request.csp_map_origins == ["https://gis.riverton.example"]
