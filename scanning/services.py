@@ -306,6 +306,10 @@ def start_problem_solving_team(*, priority, started_by, name, people=(), lead=No
             added_by=started_by,
             role="lead" if lead is not None and person.pk == lead.pk else "member",
         )
+    starter = team_services.person_for_user(agency=priority.agency, user=started_by)
+    if all(person.pk != starter.pk for person in people):
+        role = "lead" if lead is None or lead.pk == starter.pk else "member"
+        team_services.add_member(team=team, person=starter, added_by=started_by, role=role)
     priority.team = team
     priority.save(update_fields=["team"])
     return team

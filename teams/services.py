@@ -91,6 +91,19 @@ def create_team(
 
 
 @transaction.atomic
+def person_for_user(*, agency, user):
+    """The Community Map person who is this login in the agency, created when missing (a
+    staff member who starts a team belongs on its roster, even before anyone mapped them)."""
+    from communitymap.models import Person
+
+    person = agency.people.filter(user=user).first()
+    if person is None:
+        person = Person.objects.create(
+            agency=agency, full_name=user.full_name or user.email, email=user.email, user=user
+        )
+    return person
+
+
 def add_member(
     *,
     team,

@@ -247,8 +247,14 @@ def test_adopted_priority_starts_a_prefilled_problem_solving_team(
     priority.refresh_from_db()
     team = priority.team
     assert team.name == "Main Street speeding PST" and team.kind == "pst"
-    assert {m.person for m in team.members.all()} == {merchant, engineer}
+    # Whoever started the team is on it too (it used to start with nobody from the police).
+    assert {m.person.full_name for m in team.members.all()} == {
+        merchant.full_name,
+        engineer.full_name,
+        alice.full_name,
+    }
     assert team.members.get(person=engineer).role == "lead"
+    assert team.members.get(person__user=alice).role == "member"
     assert "Speeding on Main Street" in team.purpose
     assert team.sara.problem_statement == priority.definition
     assert team.sara.scanning_summary.startswith("Heard once from 1 kind of respondent")
