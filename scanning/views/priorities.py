@@ -83,16 +83,13 @@ def priority_start_team(request, priority_id):
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"“{team}” started with {team.members.count()} members. Plan its first meeting.",
-            )
+            started = f"“{team}” started with {team.members.count()} members."
+            messages.success(request, f"{started} Plan its first meeting.")
             return redirect(team)
-    reasons = {person.pk: (org, reason) for person, org, reason in suggestions}
     context = {
         "priority": priority,
         "form": form,
-        "reasons": reasons,
+        "reasons": {person.pk: (org, reason) for person, org, reason in suggestions},
         "evidence": services.evidence_text(priority.candidate),
     }
     return render(request, "scanning/priority_start_team.html", context)

@@ -122,6 +122,7 @@ def test_a_voter_finds_their_receipt_in_the_published_record(
     log_in(desk, alice)
     desk.goto(round_.get_absolute_url())
     expect(desk.get_by_test_id("sealed-turnout")).to_be_visible()
+    shoot(desk, "sealed-round-staff")
     desk.once("dialog", lambda dialog: dialog.accept())
     desk.get_by_role("button", name="Close voting").click()
     desk.wait_for_url("**/decision/")
