@@ -70,31 +70,50 @@ class ActivityForm(ConflictCheckMixin, forms.ModelForm):
 
 
 class TopicsField(forms.CharField):
-    """Comma-separated topic names; a unique beginning is enough ("light" is Lighting)."""
+    """Comma-separated topic names, found by a unique partial match: the whole name, its
+    beginning ("light" is Lighting), the beginning of one of its words, or any part of it
+    ("speeding" is Traffic and speeding)."""
 
     def __init__(self, *args, topics=(), **kwargs):
         self.topics = list(topics)
         super().__init__(*args, **kwargs)
 
+    def find(self, word: str) -> list:
+        """The topics `word` could mean, from the most to the least exact kind of match."""
+        tests = (
+            lambda name: name == word,
+            lambda name: name.startswith(word),
+            lambda name: any(part.startswith(word) for part in name.split()),
+            lambda name: word in name,
+        )
+        for test in tests:
+            found = [t for t in self.topics if test(t.name.lower())]
+            if found:
+                return found
+        return []
+
     def clean(self, value):
         value = super().clean(value)
-        chosen, unknown = [], []
+        chosen, problems = [], []
         for part in (value or "").split(","):
-            word = part.strip().lower()
+            word = " ".join(part.split()).lower()
             if not word:
                 continue
-            exact = [t for t in self.topics if t.name.lower() == word]
-            starts = [t for t in self.topics if t.name.lower().startswith(word)]
-            match = exact or (starts if len(starts) == 1 else [])
-            if match:
-                if match[0] not in chosen:
-                    chosen.append(match[0])
+            found = self.find(word)
+            if len(found) == 1:
+                if found[0] not in chosen:
+                    chosen.append(found[0])
+            elif found:
+                names = ", ".join(t.name for t in found[:4])
+                problems.append(f"“{part.strip()}” could be {names}: type more of the name")
             else:
-                unknown.append(part.strip())
-        if unknown:
+                problems.append(f"no topic matches “{part.strip()}”")
+        if problems:
+            message = "; ".join(problems)
             raise forms.ValidationError(
-                f"Not a topic on your list: {', '.join(unknown)}. Use the suggestions, "
-                "or ask staff to add it on the Topics page."
+                message[0].upper()
+                + message[1:]
+                + ". Pick one of the suggestions, or add the topic on the Topics page first."
             )
         return chosen
 

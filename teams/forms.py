@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from cs360.forms import ConflictCheckMixin
@@ -67,7 +68,15 @@ class MemberAddForm(forms.Form):
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         current = team.members.current().values("person_id")
-        self.fields["person"].queryset = team.agency.people.exclude(pk__in=current)
+        # Not someone whose every affiliation has ended (a representative whose term is over);
+        # people with no affiliation at all (staff, residents) are offered.
+        represented = team.agency.affiliations.current().values("person_id")
+        self.fields["person"].queryset = (
+            team.agency.people.exclude(pk__in=current)
+            .filter(Q(affiliations__isnull=True) | Q(pk__in=represented))
+            .distinct()
+            .order_by("full_name")
+        )
         self.fields["person"].label_from_instance = lambda p: p.full_name
         if not team.is_advisory:
             self.fields["can_vote"].help_text = "Voting matters mostly on the advisory team."

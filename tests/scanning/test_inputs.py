@@ -174,7 +174,7 @@ def test_a_bad_row_is_explained_and_nothing_typed_is_lost(client_for, alice, foc
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Not a topic on your list: nonsense-topic" in html
+    assert "No topic matches “nonsense-topic”" in html and "ask staff" not in html
     assert 'value="Dark stairwell"' in html
     assert not Input.objects.exists()
 
@@ -235,3 +235,16 @@ def test_organizations_offered_are_this_agencys_only(client_for, alice, riverton
         .content.decode()
     )
     assert "Northside Neighborhood Association" in page and "Campus Greek Council" not in page
+
+
+def test_topics_are_found_by_any_unique_part_of_their_name():
+    from types import SimpleNamespace
+
+    from scanning.forms import TopicsField
+
+    topics = [SimpleNamespace(name=n) for n in ("Traffic and speeding", "Lighting", "Littering")]
+    field = TopicsField(topics=topics, required=False)
+    assert [t.name for t in field.clean("speeding, light")] == ["Traffic and speeding", "Lighting"]
+    assert [t.name for t in field.clean("speed")] == ["Traffic and speeding"]
+    with pytest.raises(ValidationError, match="could be Lighting, Littering"):
+        field.clean("li")

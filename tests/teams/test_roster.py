@@ -118,3 +118,21 @@ def test_advisory_team_needs_a_community_co_chair(client_for, riverton, alice, b
 def test_partner_cannot_change_the_roster(client_for, bob, pst_with_bob, url):
     assert client_for(bob).get(url(pst_with_bob, "roster/")).status_code == 200
     assert client_for(bob).post(url(pst_with_bob, "roster/"), {}).status_code == 403
+
+
+def test_roster_picker_leaves_out_representatives_whose_term_ended(riverton, pst, public_works):
+    import datetime
+
+    from teams.forms import MemberAddForm
+
+    former = AffiliationFactory(
+        agency=riverton,
+        organization=public_works,
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2023, 6, 30),
+    ).person
+    serving = AffiliationFactory(agency=riverton, organization=public_works).person
+    resident = PersonFactory(agency=riverton)
+    offered = set(MemberAddForm(team=pst).fields["person"].queryset)
+    assert serving in offered and resident in offered
+    assert former not in offered
