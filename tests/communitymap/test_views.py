@@ -345,7 +345,7 @@ def test_agency_examples_replace_the_defaults_in_one_cell(client_for, alice, riv
 def test_print_version_lists_names_per_cell(client_for, alice, riverton):
     OrganizationFactory(agency=riverton, name="Riverton Tenants Union", stance="critic")
     html = client_for(alice).get(f"{MAP}/print/").content.decode()
-    assert "Riverton Tenants Union (C)" in html and "window.print()" in html
+    assert "Riverton Tenants Union (C)" in html and "data-print" in html
 
 
 def test_person_page_edits_and_links_a_login(client_for, alice, bob, riverton):
