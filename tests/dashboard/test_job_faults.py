@@ -204,8 +204,11 @@ def test_database_restart_under_running_workers(private_db, tmp_path):
         # django-tasks' own worker dies at the first query it cannot make; ours waits it out.
         assert stock.wait(timeout=60) != 0
         job_id = int(private_db.django(QUEUE, export(tmp_path / "small.csv", 50, "R")).strip())
-        state = private_db.wait_for(job_id, lambda s: s["status"] in {"succeeded", "failed"})
-        assert state["status"] == "succeeded" and state["rows_inserted"] == 50, state
+        state = private_db.wait_for(
+            job_id, lambda s: s["status"] in {"succeeded", "failed"}, timeout=150
+        )
+        logs = "".join(p.read_text()[-3000:] for p in private_db.root.glob("run_worker-*.log"))
+        assert state["status"] == "succeeded" and state["rows_inserted"] == 50, (state, logs)
         assert ours.poll() is None
     finally:
         stop(ours)
