@@ -175,20 +175,6 @@ BULK_WRITES = {"update", "bulk_create", "bulk_update"}
 # history itself or writes only fields history leaves out.
 HISTORY_RECORDED_ELSEWHERE: dict[str, str] = {}
 
-# Scanning's bulk writes, fixed on branch i9 (scanning services move and record history
-# there). The integrator deletes this entry when merging i9: the test must then pass
-# without it.
-SCANNING_FIXED_ON_BRANCH_I9 = {
-    "scanning.services:ensure_default_topics",
-    "scanning.services:update_activity",
-    "scanning.services:assign_inputs",
-    "scanning.services:merge_candidates",
-    "scanning.services:create_round",
-    "scanning.services:_set_candidates",
-    "scanning.services:update_round",
-}
-
-
 def tracked_names():
     """Model class names and relation accessors that lead to a history-tracked model."""
     names = {}
@@ -265,7 +251,7 @@ def test_service_writes_keep_history():
     """`.update()`, `bulk_create()` and `bulk_update()` skip django-simple-history: a
     service that uses them on a tracked model must record history itself (allow-listed)."""
     names = tracked_names()
-    allowed = set(HISTORY_RECORDED_ELSEWHERE) | SCANNING_FIXED_ON_BRANCH_I9
+    allowed = set(HISTORY_RECORDED_ELSEWHERE)
     offenders = [
         f"{where} in {function}"
         for path in service_modules()

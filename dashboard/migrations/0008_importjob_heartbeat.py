@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboard', '0005_publication_priority_categories'),
+        ('dashboard', '0007_map_tile_source'),
     ]
 
     operations = [
