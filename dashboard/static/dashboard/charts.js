@@ -18,9 +18,13 @@
       // The chart is a picture for sighted readers (hidden from screen readers: the table
       // next to it is the text equivalent), so nothing inside it may take keyboard focus.
       const unfocus = () =>
-        el.querySelectorAll("a, button, input, [tabindex]").forEach((n) => n.setAttribute("tabindex", "-1"));
+        el
+          .querySelectorAll("a, button, input, summary, canvas, [tabindex]:not([tabindex='-1'])")
+          .forEach((n) => n.setAttribute("tabindex", "-1"));
       window.Plotly.newPlot(el, figure.data, figure.layout, options).then(unfocus);
       el.on?.("plotly_afterplot", unfocus);
+      // MapLibre adds its canvas and controls after the plot resolves.
+      new MutationObserver(unfocus).observe(el, { childList: true, subtree: true });
     });
   }
   document.addEventListener("DOMContentLoaded", () => render(document));
