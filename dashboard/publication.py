@@ -18,9 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 
+from cs360.dbrouter import read_alias
 from dashboard import sensitive_rules
 from dashboard.models import CategoryDecision
 
@@ -114,7 +115,8 @@ class Entry:
 
 def inventory(agency, extra_terms=()) -> list[Entry]:
     """Every initial type, final type and category value in the agency's data (one query)."""
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses database routers: public pages read these from the replica.
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"""
             SELECT initial_type, final_type, category, count(*)
@@ -169,7 +171,8 @@ def unreviewed_count(agency) -> int:
 
 
 def _unreviewed_count(agency) -> int:
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses database routers: public pages read these from the replica.
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             """
             SELECT count(*) FROM (
@@ -212,7 +215,11 @@ def decide_categories(*, agency, decided_by, levels: dict[str, str]) -> int:
         # The public cache key includes the publication settings' stamp.
         from dashboard.models import PublicationSettings
 
-        PublicationSettings.objects.filter(agency=agency).update(updated_at=now)
+        # Saved one by one (there is at most one row) so history records who changed it.
+        for publication in PublicationSettings.objects.filter(agency=agency):
+            publication._history_user = decided_by
+            publication.updated_at = now
+            publication.save(update_fields=["updated_at"])
     return changed
 
 
