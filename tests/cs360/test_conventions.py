@@ -175,6 +175,7 @@ BULK_WRITES = {"update", "bulk_create", "bulk_update"}
 # history itself or writes only fields history leaves out.
 HISTORY_RECORDED_ELSEWHERE: dict[str, str] = {}
 
+
 def tracked_names():
     """Model class names and relation accessors that lead to a history-tracked model."""
     names = {}
