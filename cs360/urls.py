@@ -1,9 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from cs360 import two_factor, views
 
@@ -45,8 +42,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
     # Browsers and feed readers ask for /favicon.ico whatever the page's <link rel="icon"> says.
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
