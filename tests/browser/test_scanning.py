@@ -202,7 +202,7 @@ def test_focus_group_to_priority_to_problem_solving_team(
     expect(page.get_by_text("raised it in scanning")).to_be_visible()
     shot(page, "scanning-start-team")
     page.get_by_role("button", name="Start the team").click()
-    expect(page.get_by_text(re.compile("started with 1 members"))).to_be_visible()
+    expect(page.get_by_text(re.compile("started with 2 members"))).to_be_visible()
     expect(
         page.get_by_role("heading", name="Unlit paths in Northside Park problem-solving team")
     ).to_be_visible()
