@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install migrate seed serve lint format check-deploy db-stop test-browser test-fast test-external-db lock clean
+.PHONY: run test install migrate seed serve lint format check-deploy db-stop messages test-browser test-fast test-external-db lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -53,6 +53,12 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Refresh the Spanish catalogue from the marked strings, then compile it (the .mo is
+# committed so a fresh machine needs no gettext). Translate every new entry before committing.
+messages: install
+	$(PY) manage.py makemessages -l es --no-location --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench
+	$(PY) manage.py compilemessages -l es --ignore=.venv
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-value-xyz \

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Before the session is read: a NUL in the session cookie must not reach a query.
     "cs360.middleware.InputHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (it reads the language cookie), before CommonMiddleware (redirects).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,7 +179,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITATION_VALID_DAYS = int(os.environ.get("CS360_INVITATION_VALID_DAYS", "14"))
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# English and Spanish (docs/i18n.md). Every string a person reads is marked for
+# translation; `make messages` refreshes locale/es/LC_MESSAGES/django.po.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "cs360_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Stored times are UTC; each agency's pages are shown in that agency's own time zone.
 TIME_ZONE = "UTC"
 USE_I18N = True
