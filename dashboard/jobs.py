@@ -100,7 +100,28 @@ def end_without_worker(job: ImportJob) -> None:
         job.error = VANISHED_MESSAGE.format(when=when.strftime("%d %b %Y %H:%M:%S"))
     job.finished_at = timezone.now()
     job.save()
+    _close_task_rows(job)
     logger.warning("Import %s had no worker any more: marked %s", job.pk, job.status)
+
+
+def _close_task_rows(job: ImportJob) -> None:
+    """Close the task queue's own row for the job, which its vanished worker left RUNNING,
+    so the admin's task list and the queue agree with the job."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from dashboard.tasks import run_import_task
+
+    DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path=run_import_task.module_path,
+        args_kwargs__args=[job.pk],
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=job.finished_at,
+        exception_class_path="dashboard.jobs.WorkerVanished",
+        traceback=job.error or "Cancelled after its worker stopped.",
+    )
 
 
 def stop_hung_worker(job: ImportJob) -> bool:

@@ -158,3 +158,28 @@ def test_a_job_queued_long_ago_warns_that_the_worker_may_be_stopped(client_for, 
     assert "still waiting to start" in home
     fresh = ImportJobFactory(agency=riverton, status="queued", queued_at=timezone.now())
     assert "may be stopped" not in client.get(fresh.get_absolute_url()).content.decode()
+
+
+def test_a_vanished_job_also_closes_its_row_in_the_task_queue(riverton):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    job = orphan(riverton)
+    other = orphan(riverton, status="queued")
+    rows = {
+        pk: DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING,
+            args_kwargs={"args": [pk], "kwargs": {}},
+            task_path="dashboard.tasks.run_import_task",
+            backend_name="default",
+            run_after=timezone.now(),
+            started_at=timezone.now(),
+        )
+        for pk in (job.pk, other.pk)
+    }
+    jobs.end_vanished_jobs()
+    rows[job.pk].refresh_from_db()
+    rows[other.pk].refresh_from_db()
+    assert rows[job.pk].status == TaskResultStatus.FAILED
+    assert "background worker stopped" in rows[job.pk].traceback
+    assert rows[other.pk].status == TaskResultStatus.RUNNING
